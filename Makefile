@@ -1,0 +1,30 @@
+# hsae_nb: `make test` (what CI runs) and the developer chores around it.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+# torch is pinned in every pip command that could pull it: an unpinned request fetches a multi-GB CUDA build.
+TORCH  := torch==2.13.0
+STAMP  := $(VENV)/.installed
+
+.PHONY: install test export clean-nbs check-sync lint-nbs help
+
+help:
+	@echo "make install  - create $(VENV) and install hsae_nb with its pinned dependencies"
+	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed'"
+	@echo "make export   - nbdev_export + nbdev_clean (run before committing)"
+
+$(STAMP): setup.py settings.ini Makefile
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install "$(TORCH)"
+	$(PIP) install "$(TORCH)" -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+export: $(STAMP)
+	$(VENV)/bin/nbdev_export
+	$(VENV)/bin/nbdev_clean
+
+test: $(STAMP)
+	$(PY) tools/run_tests.py
