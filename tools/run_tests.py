@@ -44,7 +44,8 @@ def check_sync():
 
 def notebook_tests():
     "Run nbdev_test over nbs/; return (passed, failed) notebook counts."
-    env = dict(os.environ, OMP_NUM_THREADS="1")   # 2 workers x 1 thread each fits 2 cores without oversubscription
+    # 2 workers x 1 thread each fits 2 cores without oversubscription; tests never reach the network
+    env = dict(os.environ, OMP_NUM_THREADS="1", HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
     rc, out = run([str(BIN / "nbdev_test"), "--do_print", "--timing", "--n_workers", "2"], env=env)
     done = re.findall(r"^- Completed (.+\.ipynb)$", out, flags=re.M)
     failed = []
