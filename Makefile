@@ -7,12 +7,13 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test export clean-nbs check-sync lint-nbs help
+.PHONY: install test export test-browser help
 
 help:
 	@echo "make install  - create $(VENV) and install hsae_nb with its pinned dependencies"
 	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed'"
 	@echo "make export   - nbdev_export + nbdev_clean (run before committing)"
+	@echo "make test-browser - install Debian's chromium (apt) and check the forest page in it headless"
 
 $(STAMP): setup.py settings.ini Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,3 +31,8 @@ export: $(STAMP)
 
 test: $(STAMP)
 	$(PY) tools/run_tests.py
+
+# The forest page in a real browser. Needs root for apt (as on the project's machines).
+test-browser: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	$(PY) -m pytest -q tests/test_browser.py
