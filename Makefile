@@ -7,10 +7,11 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test export test-browser help
+.PHONY: install test export test-browser demo help
 
 help:
 	@echo "make install  - create $(VENV) and install hsae_nb with its pinned dependencies"
+	@echo "make demo     - SmolLM2-135M block-15 activations -> small HSAE -> metrics -> runs/demo/forest.html"
 	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed'"
 	@echo "make export   - nbdev_export + nbdev_clean (run before committing)"
 	@echo "make test-browser - install Debian's chromium (apt) and check the forest page in it headless"
@@ -36,3 +37,13 @@ test: $(STAMP)
 test-browser: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(PY) -m pytest -q tests/test_browser.py
+
+# The main job on embedded defaults. Re-running reuses the activation cache and resumes training.
+DEMO_TOKENS ?= 200000
+DEMO_FLAGS  ?=
+demo: $(STAMP)
+	$(VENV)/bin/hsae_cache --out runs/demo-activations --tokens $(DEMO_TOKENS) --context-size 256 --batch-size 8 --seqs-per-shard 64
+	$(VENV)/bin/hsae_train runs/demo-activations runs/demo --preset demo --resume $(DEMO_FLAGS)
+	$(VENV)/bin/hsae_eval runs/demo
+	$(VENV)/bin/hsae_view runs/demo
+	@echo "open runs/demo/forest.html in a browser"
