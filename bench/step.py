@@ -1,0 +1,126 @@
+"""Throughput of one HSAE training step, beside a dense reference SAE step and the machine's GEMM roofline.
+
+    python bench/step.py [--shapes small,paper] [--steps N] [--out bench/results/step.json]
+
+Writes JSON with, per shape: tokens_per_s (the real Trainer.train_step: 4 levels, structural loss,
+perturbation, Adam, renorm), dense_reference_tokens_per_s (plain independent JumpReLU SAE steps of the
+same widths, dense matmuls, same optimiser), roofline_tokens_per_s (measured fp32 GEMM rate / the
+FLOPs of a dense step), hierarchy_fraction (one forest re-assignment, amortised over update_every
+steps, as a share of step time), a breakdown of the step into parts, peak RSS, and the machine.
+Benchmarks measure; they assert nothing.
+"""
+import argparse, json, math, os, platform, resource, time
+from pathlib import Path
+
+import torch
+
+from hsae_nb.core import HSAEConfig, TrainConfig, seed_everything
+from hsae_nb.model import HSAE
+from hsae_nb.trainer import Trainer, calibrate_thresholds_, remove_parallel_grad_
+
+SHAPES = {
+    "small": dict(d=576, widths=(256, 512, 1024, 2048), batch=1024, target_l0=20, update_every=300),
+    "paper": dict(d=576, widths=(2048, 4096, 8192, 16384), batch=4096, target_l0=50, update_every=5000),
+}
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"): return line.split(":", 1)[1].strip()
+    except OSError: pass
+    return platform.processor()
+
+
+def timed(fn, reps):
+    fn()                                              # warm-up
+    t = time.perf_counter()
+    for _ in range(reps): fn()
+    return (time.perf_counter() - t) / reps
+
+
+def gemm_gflops(B, d, F):
+    a, w = torch.randn(B, d), torch.randn(d, F)
+    sec = timed(lambda: a @ w, 3)
+    return 2 * B * d * F / sec / 1e9
+
+
+def batch_of(d, B, g):
+    x = torch.randn(B, d, generator=g)
+    return x * math.sqrt(d) / x.norm(dim=-1, keepdim=True)
+
+
+def bench_shape(name, s, steps):
+    g = seed_everything(0)
+    cfg = HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], update_every=s["update_every"])
+    tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none")
+    x = batch_of(s["d"], s["batch"], g)
+    model = HSAE(cfg, generator=g)
+    trainer = Trainer(model, tcfg, iter(()), device="cpu", progress=False)
+    t = time.perf_counter(); model.assign_hierarchy(0); t_assign = time.perf_counter() - t
+    calibrate_thresholds_(model, x, cfg.target_l0)
+    trainer.step = 1                                  # past step 0: no re-assignment inside the timed steps
+    step_s = timed(lambda: trainer.train_step(x), steps)
+
+    # the same step by parts
+    out = {}
+    def fwd(): out["o"] = model.run_batch(x, trainer.lambdas, generator=trainer.gen)
+    enc_s = timed(lambda: [lv.activate(lv.pre_acts(x)) for lv in model.levels], steps)
+    fwd_s = timed(fwd, steps)
+    def bwd(): fwd(); trainer.opt.zero_grad(); out["o"].parts.total.backward()
+    bwd_s = timed(bwd, steps) - fwd_s
+    def opt(): trainer.opt.step(); model.constrain_()
+    opt_s = timed(opt, steps)
+
+    # dense reference: independent JumpReLU SAEs, plain matmuls, same Adam
+    ref = HSAE(HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], rho=0, perturb_rate=0), generator=g)
+    calibrate_thresholds_(ref, x, cfg.target_l0)
+    ref_opt = torch.optim.Adam(ref.parameters(), lr=1e-4, betas=(0.0, 0.995))
+    def ref_step():
+        loss = 0
+        for lv in ref.levels:
+            z = x @ lv.W_enc + lv.b_enc
+            a = z * (z > lv.threshold)
+            loss = loss + (a @ lv.W_dec + lv.b_dec - x).pow(2).sum(-1).mean() + 1e-3 * (z > lv.threshold).float().sum(-1).mean()
+        ref_opt.zero_grad(); loss.backward()
+        for lv in ref.levels: remove_parallel_grad_(lv)
+        ref_opt.step(); ref.constrain_()
+    ref_s = timed(ref_step, steps)
+
+    F = sum(s["widths"])
+    gflops = gemm_gflops(s["batch"], s["d"], F)
+    flops_per_token = 6 * 2 * s["d"] * F              # encoder + decoder, forward + two backward products
+    l0 = [float((a != 0).sum(-1).float().mean()) for a in model.encode(x)]
+    return dict(
+        shape=dict(d=s["d"], widths=list(s["widths"]), batch=s["batch"], target_l0=s["target_l0"]),
+        l0_per_level=[round(v, 1) for v in l0],
+        tokens_per_s=s["batch"] / step_s, step_seconds=step_s,
+        dense_reference_tokens_per_s=s["batch"] / ref_s,
+        roofline_tokens_per_s=gflops * 1e9 / flops_per_token, gemm_gflops=gflops,
+        hierarchy_fraction=(t_assign / s["update_every"]) / step_s, hierarchy_assign_seconds=t_assign,
+        breakdown_seconds=dict(encode=enc_s, forward_total=fwd_s, decode_and_losses=fwd_s - enc_s, backward=bwd_s,
+                               optimiser_and_renorm=opt_s),
+        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shapes", default="small,paper"); ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "step.json"))
+    a = ap.parse_args()
+    torch.set_num_threads(os.cpu_count())
+    res = dict(machine=dict(cpu=cpu_model(), threads=torch.get_num_threads(), torch=torch.__version__, python=platform.python_version()),
+               command=f"python bench/step.py --shapes {a.shapes} --steps {a.steps}")
+    for name in a.shapes.split(","):
+        t = time.perf_counter()
+        res[name] = bench_shape(name, SHAPES[name], a.steps)
+        res[name]["bench_seconds"] = time.perf_counter() - t
+        print(name, json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res[name].items() if k != "breakdown_seconds"}), flush=True)
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(res, indent=1))
+    print("wrote", a.out)
+
+
+if __name__ == "__main__":
+    main()
