@@ -7,13 +7,14 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test export test-browser demo help
+.PHONY: install test export test-browser demo docs help
 
 help:
 	@echo "make install  - create $(VENV) and install hsae_nb with its pinned dependencies"
 	@echo "make demo     - SmolLM2-135M block-15 activations -> small HSAE -> metrics -> runs/demo/forest.html"
 	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed'"
 	@echo "make export   - nbdev_export + nbdev_clean (run before committing)"
+	@echo "make docs     - run the notebooks and render them to HTML under _docs/ (not part of make test)"
 	@echo "make test-browser - install Debian's chromium (apt) and check the forest page in it headless"
 
 $(STAMP): setup.py settings.ini Makefile
@@ -47,3 +48,8 @@ demo: $(STAMP)
 	$(VENV)/bin/hsae_eval runs/demo
 	$(VENV)/bin/hsae_view runs/demo
 	@echo "open runs/demo/forest.html in a browser"
+
+# Browsable docs from the notebooks (nbconvert; Quarto for nbdev_docs is not installable here).
+docs: $(STAMP)
+	$(PIP) install "nbconvert>=7,<8"
+	OMP_NUM_THREADS=2 HF_HUB_OFFLINE=1 $(PY) tools/build_docs.py
