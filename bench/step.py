@@ -2,11 +2,14 @@
 
     python bench/step.py [--shapes small,paper] [--steps N] [--out bench/results/step.json]
 
-Writes JSON with, per shape: tokens_per_s (the real Trainer.train_step: 4 levels, structural loss,
-perturbation, Adam, renorm), dense_reference_tokens_per_s (plain independent JumpReLU SAE steps of the
+Writes JSON with, per shape: tokens_per_s (the real Trainer.train_step on the path 'auto' picks: 4 levels,
+structural loss, perturbation, Adam, renorm), tokens_per_s_by_path (the sparse and the dense step),
+vs_roofline (tokens_per_s / roofline_tokens_per_s), dense_reference_tokens_per_s (plain independent JumpReLU SAE steps of the
 same widths, dense matmuls, same optimiser), roofline_tokens_per_s (measured fp32 GEMM rate / the
-FLOPs of a dense step), hierarchy_fraction (one forest re-assignment, amortised over update_every
-steps, as a share of step time), a breakdown of the step into parts, peak RSS, and the machine.
+FLOPs of a dense step), hierarchy_fraction (structural loss + perturbation, measured as the step's
+time minus the same step with rho = r = 0, plus one forest re-assignment amortised over update_every
+steps, as a share of step time), a breakdown of the step into parts, the profiler's top ops, peak RSS,
+and the machine.
 Benchmarks measure; they assert nothing.
 """
 import argparse, json, math, os, platform, resource, time
@@ -17,6 +20,7 @@ import torch
 from hsae_nb.core import HSAEConfig, TrainConfig, seed_everything
 from hsae_nb.model import HSAE
 from hsae_nb.trainer import Trainer, calibrate_thresholds_, remove_parallel_grad_
+from hsae_nb.sparse import choose_path, sparse_encode
 
 SHAPES = {
     "small": dict(d=576, widths=(256, 512, 1024, 2048), batch=1024, target_l0=20, update_every=300),
@@ -50,27 +54,60 @@ def batch_of(d, B, g):
     return x * math.sqrt(d) / x.norm(dim=-1, keepdim=True)
 
 
-def bench_shape(name, s, steps):
-    g = seed_everything(0)
-    cfg = HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], update_every=s["update_every"])
-    tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none")
-    x = batch_of(s["d"], s["batch"], g)
-    model = HSAE(cfg, generator=g)
+def step_rate(model, cfg, s, x, path, steps):
+    "Seconds per Trainer.train_step on one path, and the trainer (for the breakdown)."
+    tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none", path=path)
     trainer = Trainer(model, tcfg, iter(()), device="cpu", progress=False)
-    t = time.perf_counter(); model.assign_hierarchy(0); t_assign = time.perf_counter() - t
-    calibrate_thresholds_(model, x, cfg.target_l0)
     trainer.step = 1                                  # past step 0: no re-assignment inside the timed steps
-    step_s = timed(lambda: trainer.train_step(x), steps)
+    return timed(lambda: trainer.train_step(x), steps), trainer
 
-    # the same step by parts
+
+def parts(model, trainer, x, path, steps):
+    "The same step by parts, on one path."
     out = {}
-    def fwd(): out["o"] = model.run_batch(x, trainer.lambdas, generator=trainer.gen)
-    enc_s = timed(lambda: [lv.activate(lv.pre_acts(x)) for lv in model.levels], steps)
+    def fwd(): out["o"] = model.run_batch(x, trainer.lambdas, generator=trainer.gen, path=path)
+    if path == "sparse": enc = lambda: [sparse_encode(lv, x) for lv in model.levels]
+    else: enc = lambda: [lv.activate(lv.pre_acts(x)) for lv in model.levels]
+    with torch.no_grad(): enc_s = timed(enc, steps)
     fwd_s = timed(fwd, steps)
     def bwd(): fwd(); trainer.opt.zero_grad(); out["o"].parts.total.backward()
     bwd_s = timed(bwd, steps) - fwd_s
     def opt(): trainer.opt.step(); model.constrain_()
     opt_s = timed(opt, steps)
+    return dict(encode_forward_no_grad=enc_s, forward_total=fwd_s, decode_and_losses=fwd_s - enc_s, backward=bwd_s,
+                optimiser_and_renorm=opt_s)
+
+
+def top_ops(trainer, x, n=12):
+    "The profiler's view of one step: the n ops with the most self CPU time."
+    from torch.profiler import profile, ProfilerActivity
+    with profile(activities=[ProfilerActivity.CPU]) as prof: trainer.train_step(x)
+    ev = sorted(prof.key_averages(), key=lambda e: -e.self_cpu_time_total)[:n]
+    return {e.key: round(e.self_cpu_time_total / 1e6, 4) for e in ev}
+
+
+def bench_shape(name, s, steps, dense_path=True):
+    g = seed_everything(0)
+    cfg = HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], update_every=s["update_every"])
+    x = batch_of(s["d"], s["batch"], g)
+    model = HSAE(cfg, generator=g)
+    t = time.perf_counter(); model.assign_hierarchy(0); t_assign = time.perf_counter() - t
+    calibrate_thresholds_(model, x, cfg.target_l0)
+    auto = choose_path("auto", s["batch"], cfg.widths, cfg.target_l0)
+    res = dict(shape=dict(d=s["d"], widths=list(s["widths"]), batch=s["batch"], target_l0=s["target_l0"]), auto_path=auto)
+    rates = {}
+    for path in ("sparse", "dense") if dense_path else ("sparse",):
+        sec, trainer = step_rate(model, cfg, s, x, path, steps)
+        rates[path] = sec
+        if path == auto:
+            res["breakdown_seconds"] = parts(model, trainer, x, path, steps)
+            res["profile_top_ops_seconds"] = top_ops(trainer, x)
+            # the hierarchy's share: the same step with ρ = r = 0, plus one re-assignment amortised
+            model.cfg.rho, model.cfg.perturb_rate = 0.0, 0.0
+            plain_s, _ = step_rate(model, cfg, s, x, path, steps)
+            model.cfg.rho, model.cfg.perturb_rate = cfg.rho, cfg.perturb_rate
+    step_s = rates[auto] if auto in rates else rates["sparse"]
+    res["tokens_per_s_by_path"] = {p: s["batch"] / v for p, v in rates.items()}
 
     # dense reference: independent JumpReLU SAEs, plain matmuls, same Adam
     ref = HSAE(HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], rho=0, perturb_rate=0), generator=g)
@@ -90,18 +127,21 @@ def bench_shape(name, s, steps):
     F = sum(s["widths"])
     gflops = gemm_gflops(s["batch"], s["d"], F)
     flops_per_token = 6 * 2 * s["d"] * F              # encoder + decoder, forward + two backward products
-    l0 = [float((a != 0).sum(-1).float().mean()) for a in model.encode(x)]
-    return dict(
-        shape=dict(d=s["d"], widths=list(s["widths"]), batch=s["batch"], target_l0=s["target_l0"]),
+    roofline = gflops * 1e9 / flops_per_token
+    with torch.no_grad(): l0 = [float((a != 0).sum(-1).float().mean()) for a in model.encode(x)]
+    hier_s = max(step_s - plain_s, 0.0) + t_assign / s["update_every"]
+    res.update(
         l0_per_level=[round(v, 1) for v in l0],
         tokens_per_s=s["batch"] / step_s, step_seconds=step_s,
         dense_reference_tokens_per_s=s["batch"] / ref_s,
-        roofline_tokens_per_s=gflops * 1e9 / flops_per_token, gemm_gflops=gflops,
-        hierarchy_fraction=(t_assign / s["update_every"]) / step_s, hierarchy_assign_seconds=t_assign,
-        breakdown_seconds=dict(encode=enc_s, forward_total=fwd_s, decode_and_losses=fwd_s - enc_s, backward=bwd_s,
-                               optimiser_and_renorm=opt_s),
+        roofline_tokens_per_s=roofline, gemm_gflops=gflops,
+        vs_roofline=s["batch"] / step_s / roofline,
+        hierarchy_fraction=hier_s / step_s, hierarchy_seconds=dict(
+            structural_loss_and_perturbation=max(step_s - plain_s, 0.0), assignment=t_assign,
+            assignment_amortised=t_assign / s["update_every"]),
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
+    return res
 
 
 def main():
