@@ -1,0 +1,49 @@
+"""Print the README's results tables (markdown) from the JSON the notebooks and benchmarks write.
+
+    python tools/results_md.py            # reproduction table (nbs/results/paper_reproduction.json) + speed table (bench/results/step.json)
+
+The README quotes these numbers; generating the tables keeps the two from drifting apart.
+"""
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAPER = {"HSAE": dict(l0=50.1, explained_variance_legacy=0.713, p_parent_given_child=0.769, p_child_given_parent=0.432, hamming=21.3),
+         "post-hoc": dict(l0=49.8, explained_variance_legacy=0.714, p_parent_given_child=0.662, p_child_given_parent=0.343, hamming=36.1),
+         "no structural loss": dict(hamming=29.7), "no perturbation": dict(hamming=22.2),
+         "binary tree": dict(hamming=22.8), "full tree": dict(hamming=24.0), "fixed tree": dict(hamming=24.2)}
+COLS = [("l0", "L0", "{:.1f}"), ("explained_variance_legacy", "EV", "{:.3f}"), ("p_parent_given_child", "P(p\\|c) ↑", "{:.3f}"),
+        ("p_child_given_parent", "P(c\\|p) ↑", "{:.3f}"), ("hamming", "Hamming ↓", "{:.2f}")]
+
+
+def reproduction_table(path=ROOT / "nbs" / "results" / "paper_reproduction.json") -> str:
+    r = json.loads(Path(path).read_text())
+    lines = ["| run | " + " | ".join(c[1] for c in COLS) + " | train min | paper (Gemma-2-2B L13): " + ", ".join(c[1] for c in COLS) + " |",
+             "|---|" + "---|" * (len(COLS) + 2)]
+    for name, run in r["runs"].items():
+        s = run["summary"]
+        ours = " | ".join(f.format(s[k]) for k, _, f in COLS)
+        paper = ", ".join(f.format(PAPER[name][k]) if k in PAPER.get(name, {}) else "–" for k, _, f in COLS)
+        lines.append(f"| {name} | {ours} | {run['train_seconds'] / 60:.1f} | {paper} |")
+    return "\n".join(lines)
+
+
+def speed_table(path=ROOT / "bench" / "results" / "step.json") -> str:
+    r = json.loads(Path(path).read_text())
+    lines = ["| shape | HSAE step (path) | sparse / dense path | dense reference SAE step | GEMM roofline | × roofline | hierarchy share | peak RSS |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name in ("small", "paper"):
+        if name not in r: continue
+        s = r[name]
+        by = s["tokens_per_s_by_path"]
+        lines.append(f"| {name} | {s['tokens_per_s']:,.0f} tok/s ({s['auto_path']}) | {by.get('sparse', float('nan')):,.0f} / "
+                     f"{by.get('dense', float('nan')):,.0f} | {s['dense_reference_tokens_per_s']:,.0f} | {s['roofline_tokens_per_s']:,.0f} | "
+                     f"{s['vs_roofline']:.2f} | {100 * s['hierarchy_fraction']:.0f}% | {s['peak_rss_mb'] / 1024:.1f} GB |")
+    m = r["machine"]
+    return "\n".join(lines) + f"\n\n({m['cpu']}, {m['threads']} threads, torch {m['torch']}; `{r['command']}`)"
+
+
+if __name__ == "__main__":
+    for f in (reproduction_table, speed_table):
+        try: print(f(), end="\n\n")
+        except FileNotFoundError as e: print(f"(missing {e.filename})\n")
