@@ -14,10 +14,7 @@ import torch
 from torch.profiler import profile, ProfilerActivity
 
 sys.path.insert(0, str(Path(__file__).parent))
-from step import SHAPES, batch_of, step_rate, cpu_model, interleaved  # noqa: E402
-from hsae_nb.core import HSAEConfig, seed_everything  # noqa: E402
-from hsae_nb.model import HSAE  # noqa: E402
-from hsae_nb.trainer import calibrate_thresholds_  # noqa: E402
+from step import SHAPES, step_rate, interleaved, calibrated_model, machine  # noqa: E402
 from hsae_nb.sparse import sparse_encode, pc_groups  # noqa: E402
 
 
@@ -28,10 +25,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(os.cpu_count())
     s = SHAPES[a.shape]
-    g = seed_everything(0)
-    cfg = HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], update_every=s["update_every"])
-    x = batch_of(s["d"], s["batch"], g)
-    model = HSAE(cfg, generator=g); model.assign_hierarchy(0); calibrate_thresholds_(model, x, cfg.target_l0)
+    _, cfg, x, model, _ = calibrated_model(s)
     with torch.no_grad():
         sa = [sparse_encode(lv, x) for lv in model.levels]
         six = model.sibling_index()
@@ -44,11 +38,11 @@ def main():
     ops = {}
     for name, (rho, r) in variants.items():
         model.cfg.rho, model.cfg.perturb_rate = rho, r
-        _, trainer = step_rate(model, cfg, s, x, "sparse", 1)
+        _, trainer = step_rate(model, s, x, "sparse", 1)
         with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof: trainer.train_step(x)
         ops[name] = {f"{e.key} {e.input_shapes}": e.self_cpu_time_total / 1e6 for e in prof.key_averages(group_by_input_shape=True)}
     grew = {k: ops["full"].get(k, 0) - ops["plain"].get(k, 0) for k in set(ops["full"]) | set(ops["plain"])}
-    res = dict(machine=dict(cpu=cpu_model(), threads=torch.get_num_threads(), torch=torch.__version__),
+    res = dict(machine=machine(),
                command=f"python bench/hierarchy_profile.py --shape {a.shape} --rounds {a.rounds}",
                step_seconds=seconds, hierarchy_seconds=seconds["full"] - seconds["plain"],
                hierarchy_share=(seconds["full"] - seconds["plain"]) / seconds["full"],

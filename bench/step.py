@@ -54,7 +54,22 @@ def batch_of(d, B, g):
     return x * math.sqrt(d) / x.norm(dim=-1, keepdim=True)
 
 
-def step_rate(model, cfg, s, x, path, steps):
+def machine() -> dict:
+    return dict(cpu=cpu_model(), threads=torch.get_num_threads(), torch=torch.__version__, python=platform.python_version())
+
+
+def calibrated_model(s):
+    "The seeded HSAE of a shape with its forest assigned (timed) and thresholds calibrated on the batch x."
+    g = seed_everything(0)
+    cfg = HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], update_every=s["update_every"])
+    x = batch_of(s["d"], s["batch"], g)
+    model = HSAE(cfg, generator=g)
+    t = time.perf_counter(); model.assign_hierarchy(0); t_assign = time.perf_counter() - t
+    calibrate_thresholds_(model, x, cfg.target_l0)
+    return g, cfg, x, model, t_assign
+
+
+def step_rate(model, s, x, path, steps):
     "Seconds per Trainer.train_step on one path, and the trainer (for the breakdown)."
     tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none", path=path)
     trainer = Trainer(model, tcfg, iter(()), device="cpu", progress=False)
@@ -68,7 +83,7 @@ def interleaved(model, cfg, s, x, path, variants, rounds):
     trainers = {}
     for name, (rho, r) in variants.items():
         model.cfg.rho, model.cfg.perturb_rate = rho, r
-        trainers[name] = step_rate(model, cfg, s, x, path, 1)[1]      # warmed up
+        trainers[name] = step_rate(model, s, x, path, 1)[1]      # warmed up
     times = {name: [] for name in variants}
     for _ in range(rounds):
         for name, (rho, r) in variants.items():
@@ -103,17 +118,12 @@ def top_ops(trainer, x, n=12):
 
 
 def bench_shape(name, s, steps, dense_path=True):
-    g = seed_everything(0)
-    cfg = HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], update_every=s["update_every"])
-    x = batch_of(s["d"], s["batch"], g)
-    model = HSAE(cfg, generator=g)
-    t = time.perf_counter(); model.assign_hierarchy(0); t_assign = time.perf_counter() - t
-    calibrate_thresholds_(model, x, cfg.target_l0)
+    g, cfg, x, model, t_assign = calibrated_model(s)
     auto = choose_path("auto", s["batch"], cfg.widths, cfg.target_l0)
     res = dict(shape=dict(d=s["d"], widths=list(s["widths"]), batch=s["batch"], target_l0=s["target_l0"]), auto_path=auto)
     rates = {}
     for path in ("sparse", "dense") if dense_path else ("sparse",):
-        sec, trainer = step_rate(model, cfg, s, x, path, steps)
+        sec, trainer = step_rate(model, s, x, path, steps)
         rates[path] = sec
         if path == auto:
             res["breakdown_seconds"] = parts(model, trainer, x, path, steps)
@@ -166,7 +176,7 @@ def main():
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "step.json"))
     a = ap.parse_args()
     torch.set_num_threads(os.cpu_count())
-    res = dict(machine=dict(cpu=cpu_model(), threads=torch.get_num_threads(), torch=torch.__version__, python=platform.python_version()),
+    res = dict(machine=machine(),
                command=f"python bench/step.py --shapes {a.shapes} --steps {a.steps}")
     for name in a.shapes.split(","):
         t = time.perf_counter()
