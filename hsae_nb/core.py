@@ -12,9 +12,10 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'TREE_VARIANTS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS', 'HSAEError', 'ConfigError',
-           'CheckpointError', 'HSAEConfig', 'TrainConfig', 'baseline_config', 'config_to_dict', 'config_from_dict',
-           'preset', 'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json']
+__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_VARIANTS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS', 'HSAEError',
+           'ConfigError', 'CheckpointError', 'HSAEConfig', 'TrainConfig', 'baseline_config', 'literal_recipe',
+           'config_to_dict', 'config_from_dict', 'preset', 'train_preset', 'seed_everything', 'get_device',
+           'sparse_stream', 'atomic_write', 'write_json', 'read_json']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -39,6 +40,7 @@ class CheckpointError(HSAEError):
 
 # %% ../nbs/00_core.ipynb #2ba64800
 SIMILARITIES = ("encoder", "decoder", "coact")
+CONTROLLERS = ("pi", "paper")                     # λ controllers (01_level)
 TREE_VARIANTS = ("partial", "binary", "full", "fixed")
 
 @dataclass
@@ -46,7 +48,7 @@ class HSAEConfig:
     "Architecture and method settings of a Hierarchical SAE."
     d_in: int = 576                                   # width D of the activations being reconstructed
     widths: tuple = (2048, 4096, 8192, 16384)         # dictionary size of each level, strictly increasing
-    target_l0: float = 50.0                           # the L0 every level's λ controller steers toward
+    target_l0: float | tuple = 50.0                   # the L0 the λ controllers steer toward: one value, or one per level
     rho: float = 0.01                                 # weight ρ of the parent-children structural loss
     perturb_rate: float = 0.05                        # r: probability that a parent is replaced by its children
     perturb_per_example: bool = False                 # draw one substitution mask per example instead of per step
@@ -58,11 +60,15 @@ class HSAEConfig:
     coact_momentum: float = 0.99                      # EMA momentum of co-activation statistics ([GAP])
     threshold_init: float = 0.001                     # initial JumpReLU threshold (SAELens's default; [GAP])
     bandwidth: float = 0.001                          # width ε of the rectangle kernel in the STE ([GAP])
-    lambda_init: float = 1e-3                         # initial L0 weight λ of every level ([GAP])
-    lambda_step: float = 0.01                         # κ: multiplicative λ step of the velocity controller ([GAP])
+    controller: str = "pi"                            # λ controller: 'pi' (PI on log λ, anti-windup) or 'paper' (the literal velocity rule)
+    lambda_init: float = 0.1                          # initial L0 weight λ of every level ([GAP])
+    lambda_kp: float = 0.5                            # 'pi': proportional gain on log(L0 / target)
+    lambda_ki: float = 0.02                           # 'pi': integral gain per step at full learning rate
+    lambda_step: float = 0.01                         # 'paper': κ, the multiplicative λ step of the velocity rule ([GAP])
     l0_ema: float = 0.999                             # momentum of the L0 moving average in the controller
     l0_eta: float = 0.001                             # η: rate of the planned exponential approach to target_l0
     apply_b_dec_to_input: bool = False                # encode x - b_dec (PAPER's equations have no centring)
+    couple_after: int | None = None                   # step of the first forest assignment, where ρ and r switch on; None = end of warm-up, 0 = the paper's step 0
 
     def __post_init__(self):
         self.widths = tuple(int(w) for w in self.widths)
@@ -71,7 +77,9 @@ class HSAEConfig:
         _check(all(w > 0 for w in self.widths), f"every width must be positive, got {self.widths}")
         _check(all(a < b for a, b in zip(self.widths, self.widths[1:])),
                f"widths must be strictly increasing (level l+1 splits level l), got {self.widths}")
-        _check(0 < self.target_l0 <= min(self.widths), f"target_l0 must be in (0, {min(self.widths)}], got {self.target_l0}")
+        self.target_l0 = _targets(self.target_l0, self.widths)
+        _check(self.controller in CONTROLLERS, f"controller must be one of {CONTROLLERS}, got {self.controller!r}")
+        _check(self.couple_after is None or self.couple_after >= 0, f"couple_after must be >= 0 or None, got {self.couple_after}")
         _check(self.rho >= 0, f"rho must be >= 0, got {self.rho}")
         _check(0 <= self.perturb_rate <= 1, f"perturb_rate must be in [0, 1], got {self.perturb_rate}")
         _check(self.update_every > 0, f"update_every must be positive, got {self.update_every}")
@@ -80,11 +88,16 @@ class HSAEConfig:
         _check(self.tree in TREE_VARIANTS, f"tree must be one of {TREE_VARIANTS}, got {self.tree!r}")
         for name in ("coact_momentum", "l0_ema"):
             _check(0 <= getattr(self, name) < 1, f"{name} must be in [0, 1), got {getattr(self, name)}")
-        for name in ("threshold_init", "bandwidth", "lambda_init", "lambda_step", "l0_eta"):
+        for name in ("threshold_init", "bandwidth", "lambda_init", "lambda_ki", "lambda_step", "l0_eta"):
             _check(getattr(self, name) > 0, f"{name} must be positive, got {getattr(self, name)}")
 
     @property
     def n_levels(self): return len(self.widths)
+
+    @property
+    def targets(self) -> tuple:
+        "Target L0 of each level (the scalar repeated, or the per-level tuple)."
+        return self.target_l0 if isinstance(self.target_l0, tuple) else (self.target_l0,) * self.n_levels
 
     @property
     def offsets(self):
@@ -94,8 +107,17 @@ class HSAEConfig:
 def _check(ok, msg):
     if not ok: raise ConfigError(msg)
 
+def _targets(t, widths):
+    "A validated target L0: a float, or a tuple with one value per level, each in (0, width]."
+    many = isinstance(t, (tuple, list))
+    vals = tuple(float(v) for v in t) if many else (float(t),) * len(widths)
+    _check(len(vals) == len(widths), f"target_l0 needs one value per level ({len(widths)}), got {len(vals)}: {vals}")
+    for v, w in zip(vals, widths):
+        _check(0 < v <= w, f"target_l0 must be in (0, width] for every level, got {v} for a level of width {w}")
+    return vals if many else vals[0]
+
 # %% ../nbs/00_core.ipynb #5486c069
-DEAD_MODES = ("ghost", "auxk", "none")
+DEAD_MODES = ("revive", "ghost", "auxk", "none")
 STEP_PATHS = ("auto", "dense", "sparse")      # how the training step is computed (04a_sparse)
 
 @dataclass
@@ -107,8 +129,8 @@ class TrainConfig:
     total_steps: int = 100_000        # gradient steps of the whole run
     warmup_frac: float = 0.1          # linear warm-up share of the cosine schedule
     seed: int = 0                     # seeds weights and substitution masks
-    dead_mode: str = "ghost"          # dead-feature help: 'ghost' grads (the paper), 'auxk', or 'none'
-    dead_window: int = 1000           # steps without firing after which a feature counts as dead
+    dead_mode: str = "revive"         # dead features: 'revive' (re-calibrate their thresholds), 'ghost' grads (the paper), 'auxk', or 'none'
+    dead_window: int = 100            # steps without firing after which a feature counts as dead
     aux_k: int = 256                  # dead features AuxK reconstructs the residual with
     aux_coef: float = 1 / 32          # weight of the AuxK loss
     remove_parallel_grad: bool = True # drop the decoder-gradient component along each (unit) decoder row
@@ -139,6 +161,11 @@ def baseline_config(cfg: HSAEConfig, tcfg: TrainConfig) -> tuple:
     "The post-hoc baseline of a run: ρ = 0, r = 0, forest assigned after training."
     return replace(cfg, rho=0.0, perturb_rate=0.0), replace(tcfg, final_assignment=True)
 
+# %% ../nbs/00_core.ipynb #7c47c3b0
+def literal_recipe(cfg: HSAEConfig, tcfg: TrainConfig) -> tuple:
+    "The paper's schedule read literally: velocity λ rule, forest and coupling from step 0, ghost grads."
+    return replace(cfg, controller="paper", couple_after=0), replace(tcfg, dead_mode="ghost")
+
 # %% ../nbs/00_core.ipynb #6129ead2
 def config_to_dict(cfg) -> dict:
     "A JSON-ready dict of a config dataclass (tuples become lists)."
@@ -153,16 +180,27 @@ def config_from_dict(cls, d: dict):
 
 # %% ../nbs/00_core.ipynb #7b106f92
 PRESETS = {
-    "tiny":  dict(d_in=16,  widths=(8, 16, 32),               target_l0=4,  update_every=50),
-    "demo":  dict(d_in=576, widths=(256, 512, 1024, 2048),     target_l0=20, update_every=300, lambda_init=0.3, lambda_step=0.02),
-    "small": dict(d_in=576, widths=(1024, 2048, 4096, 8192),   target_l0=32, update_every=2000),
-    "paper": dict(d_in=576, widths=(2048, 4096, 8192, 16384),  target_l0=50, update_every=5000),
+    "tiny":  dict(hsae=dict(d_in=16, widths=(8, 16, 32), target_l0=4, update_every=50),
+                  train=dict(lr=3e-3, batch_size=256, total_steps=1000, checkpoint_every=500)),
+    "demo":  dict(hsae=dict(d_in=576, widths=(256, 512, 1024, 2048), target_l0=20, update_every=300),
+                  train=dict(lr=1e-3, batch_size=512, total_steps=1200, checkpoint_every=200, threshold_lr_mult=20.0)),
+    "small": dict(hsae=dict(d_in=576, widths=(1024, 2048, 4096, 8192), target_l0=32, update_every=2000),
+                  train=dict(lr=4e-4, batch_size=1024, total_steps=20_000, checkpoint_every=1000, threshold_lr_mult=20.0)),
+    "paper": dict(hsae=dict(d_in=576, widths=(2048, 4096, 8192, 16384), target_l0=50, update_every=5000),
+                  train=dict(lr=7e-5, batch_size=1024, total_steps=100_000, checkpoint_every=2000, threshold_lr_mult=20.0)),
 }
+
+def _preset_part(name: str, part: str) -> dict:
+    if name not in PRESETS: raise ConfigError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
+    return PRESETS[name][part]
 
 def preset(name: str, **overrides) -> HSAEConfig:
     "The HSAEConfig of preset `name`, with fields replaced by `overrides`."
-    if name not in PRESETS: raise ConfigError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
-    return HSAEConfig(**{**PRESETS[name], **overrides})
+    return HSAEConfig(**{**_preset_part(name, "hsae"), **overrides})
+
+def train_preset(name: str, **overrides) -> TrainConfig:
+    "The TrainConfig of preset `name`, with fields replaced by `overrides`."
+    return TrainConfig(**{**_preset_part(name, "train"), **overrides})
 
 # %% ../nbs/00_core.ipynb #4af7de96
 def seed_everything(seed: int) -> torch.Generator:

@@ -9,10 +9,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from fastcore.basics import patch
-from .core import HSAEError
+from .core import HSAEError, CONTROLLERS
 
 # %% auto #0
-__all__ = ['rectangle', 'JumpReLUFn', 'StepFn', 'jumprelu', 'step', 'SAELevel', 'contributions', 'constrain_', 'L0Controller']
+__all__ = ['rectangle', 'JumpReLUFn', 'StepFn', 'jumprelu', 'step', 'SAELevel', 'contributions', 'constrain_', 'L0Controller',
+           'PIController', 'make_controller']
 
 # %% ../nbs/01_level.ipynb #d03983fe
 def rectangle(u: torch.Tensor) -> torch.Tensor:
@@ -144,8 +145,8 @@ class L0Controller:
         self.target, self.lam, self.step, self.ema, self.eta = float(target), float(lam), float(step), float(ema), float(eta)
         self.l0_ema = None
 
-    def update(self, l0: float) -> float:
-        "Feed the L0 observed this step (mean over the batch); return the λ for the next step."
+    def update(self, l0: float, authority: float = 1.0) -> float:
+        "Feed the L0 observed this step (mean over the batch); return the λ for the next step. (`authority` is ignored: the rule has none.)"
         l0 = float(l0)
         if not math.isfinite(l0): raise HSAEError(f"observed L0 is not finite: {l0}")
         if self.l0_ema is None:           # the first observation seeds the average
@@ -160,3 +161,48 @@ class L0Controller:
     def state_dict(self) -> dict: return dict(lam=self.lam, l0_ema=self.l0_ema)
     def load_state_dict(self, d: dict): self.lam, self.l0_ema = float(d["lam"]), d["l0_ema"]
     def __repr__(self): return f"L0Controller(target={self.target}, lam={self.lam:.3g}, l0_ema={self.l0_ema})"
+
+# %% ../nbs/01_level.ipynb #d11857ec
+class PIController:
+    "PI controller of one level's λ on a log scale, with anti-windup (the default; see the text above)."
+    def __init__(self,
+                 target: float,              # the L0 to reach
+                 lam: float = 0.1,           # initial λ
+                 kp: float = 0.5,            # proportional gain on e = log(L0/target)
+                 ki: float = 0.02,           # integral rate per step at full authority, reached at |e| >= band
+                 band: float = 0.05,         # relative error at which the integral rate saturates
+                 fast: float = 0.9,          # momentum of the short L0 average the error is taken from
+                 lam_min: float = 1e-8,      # λ is clamped to [lam_min, lam_max]
+                 lam_max: float = 1e4):
+        if target <= 0 or lam <= 0 or kp < 0 or ki <= 0 or band <= 0: raise HSAEError("target, lam, ki and band must be positive, kp >= 0")
+        if not 0 < lam_min <= lam <= lam_max: raise HSAEError(f"need 0 < lam_min <= lam <= lam_max, got {lam_min}, {lam}, {lam_max}")
+        self.target, self.kp, self.ki, self.band, self.fast = float(target), float(kp), float(ki), float(band), float(fast)
+        self.bounds = (math.log(lam_min), math.log(lam_max))
+        self.integral, self.l0_fast, self.lam = math.log(lam), None, float(lam)
+
+    def _clamp(self, v): return min(self.bounds[1], max(self.bounds[0], v))
+
+    def update(self, l0: float, authority: float = 1.0) -> float:
+        "Feed this step's L0 and the optimiser's authority (lr / peak lr, in [0, 1]); return the next λ."
+        l0 = float(l0)
+        if not math.isfinite(l0): raise HSAEError(f"observed L0 is not finite: {l0}")
+        prev = l0 if self.l0_fast is None else self.l0_fast
+        self.l0_fast = self.fast * prev + (1 - self.fast) * l0
+        e = max(-1.0, min(1.0, math.log(max(self.l0_fast, 1e-3) / self.target)))
+        approaching = (e > self.band and self.l0_fast < prev) or (e < -self.band and self.l0_fast > prev)
+        if not approaching:
+            rate = max(-1.0, min(1.0, e / self.band))
+            self.integral = self._clamp(self.integral + self.ki * rate * min(max(authority, 0.0), 1.0))
+        self.lam = math.exp(self._clamp(self.integral + self.kp * e))
+        return self.lam
+
+    def state_dict(self) -> dict: return dict(lam=self.lam, integral=self.integral, l0_fast=self.l0_fast)
+    def load_state_dict(self, d: dict): self.lam, self.integral, self.l0_fast = float(d["lam"]), float(d["integral"]), d["l0_fast"]
+    def __repr__(self): return f"PIController(target={self.target}, lam={self.lam:.3g}, l0_fast={self.l0_fast})"
+
+# %% ../nbs/01_level.ipynb #24bd419f
+def make_controller(kind: str, target: float, lam: float, **kw):
+    "The λ controller named `kind` ('pi' or 'paper'); extra keywords go to its constructor."
+    if kind == "pi": return PIController(target, lam, **kw)
+    if kind == "paper": return L0Controller(target, lam, **kw)
+    raise HSAEError(f"controller must be one of {CONTROLLERS}, got {kind!r}")

@@ -265,9 +265,9 @@ def assign_hierarchy(levels: Sequence[SAELevel], similarity: str = "encoder", va
            for l in range(len(levels) - 1)]
     return Hierarchy([lv.width for lv in levels], [a.parent for a in out], [a.score for a in out], step)
 
-def update_due(step: int, update_every: int, variant: str = "partial") -> bool:
-    "Whether the hierarchy is (re-)assigned before gradient step `step`."
-    return step == 0 or (variant != "fixed" and step % update_every == 0)
+def update_due(step: int, update_every: int, variant: str = "partial", start: int = 0) -> bool:
+    "Whether the hierarchy is (re-)assigned before gradient step `step`: at `start`, then every `update_every` steps."
+    return step == start or (variant != "fixed" and step > start and (step - start) % update_every == 0)
 
 # %% ../nbs/02_structure.ipynb #aeec80d8
 def pc_loss_dense(acts_p_BP, W_dec_p_PD, acts_c_BC, W_dec_c_CD, parent_C) -> torch.Tensor:

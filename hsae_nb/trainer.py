@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import (TrainConfig, HSAEError, ConfigError, CheckpointError, config_to_dict,
                           get_device, atomic_write)
-from .level import SAELevel, L0Controller
+from .level import SAELevel, make_controller
 from .structure import Hierarchy, CoactivationStats, update_due
 from .model import HSAE
 from .sparse import SparseActs, fired_features
@@ -23,8 +23,8 @@ from .cache import sae_metadata
 
 # %% auto #0
 __all__ = ['CKPT_VERSION', 'lr_at', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss', 'auxk_loss', 'remove_parallel_grad_',
-           'calibrate_thresholds_', 'dist_info', 'all_reduce_', 'init_distributed', 'checkpoint_paths',
-           'write_checkpoint', 'read_checkpoint', 'config_diff', 'Trainer']
+           'firing_quantile', 'calibrate_thresholds_', 'revive_dead_', 'dist_info', 'all_reduce_', 'init_distributed',
+           'checkpoint_paths', 'write_checkpoint', 'read_checkpoint', 'config_diff', 'controller_options', 'Trainer']
 
 # %% ../nbs/06_trainer.ipynb #126cde66
 def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float:
@@ -93,13 +93,25 @@ def remove_parallel_grad_(level: SAELevel):
     if g is not None: g.sub_((g * W).sum(-1, keepdim=True) * W)
 
 # %% ../nbs/06_trainer.ipynb #3b0a9b45
+def firing_quantile(z_BF: torch.Tensor, rate: float) -> torch.Tensor:
+    "Per column, the threshold above which a fraction `rate` of the rows of z lies (clamped at 0)."
+    k = max(1, min(len(z_BF), len(z_BF) - round(len(z_BF) * rate)))
+    return z_BF.kthvalue(k, dim=0).values.clamp_min(0.0)
+
 @torch.no_grad()
-def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0: float):
-    "Set every level's thresholds so that each feature fires on target_l0/width of the rows of x."
-    for level in model.levels:
-        z_BF = level.pre_acts(x_BD)
-        k = max(1, min(len(z_BF), len(z_BF) - round(len(z_BF) * target_l0 / level.width)))
-        level.threshold.copy_(z_BF.kthvalue(k, dim=0).values.clamp_min(0.0))
+def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0):
+    "Set every level's thresholds so that each feature fires on target/width of the rows of x (one target, or one per level)."
+    targets = target_l0 if isinstance(target_l0, (tuple, list)) else [target_l0] * len(model.levels)
+    for level, t in zip(model.levels, targets):
+        level.threshold.copy_(firing_quantile(level.pre_acts(x_BD), t / level.width))
+
+# %% ../nbs/06_trainer.ipynb #c0d3f82c
+@torch.no_grad()
+def revive_dead_(level: SAELevel, x_BD: torch.Tensor, dead_F: torch.Tensor, target_l0: float) -> int:
+    "Re-calibrate the thresholds of the dead features so they fire on target/width of the rows of x; returns how many."
+    if not dead_F.any(): return 0
+    level.threshold[dead_F] = firing_quantile(dead_pre_acts(level, x_BD, dead_F), target_l0 / level.width)
+    return int(dead_F.sum())
 
 # %% ../nbs/06_trainer.ipynb #d1a87c61
 def dist_info() -> tuple:
@@ -160,6 +172,11 @@ def config_diff(saved: dict, current: dict) -> list:
     return sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
 
 # %% ../nbs/06_trainer.ipynb #ef36dadf
+def controller_options(cfg) -> dict:
+    "The constructor keywords of the λ controller a config names."
+    if cfg.controller == "pi": return dict(kp=cfg.lambda_kp, ki=cfg.lambda_ki)
+    return dict(step=cfg.lambda_step, ema=cfg.l0_ema, eta=cfg.l0_eta)
+
 class Trainer:
     "Train an HSAE on batches of activations (PAPER.md §4-§5)."
     def __init__(self,
@@ -183,7 +200,9 @@ class Trainer:
         self.opt = torch.optim.Adam([dict(params=others, lr_mult=1.0), dict(params=thresholds, lr_mult=tcfg.threshold_lr_mult)],
                                     lr=tcfg.lr, betas=tcfg.betas)
         c = self.cfg
-        self.controllers = [L0Controller(c.target_l0, c.lambda_init, c.lambda_step, c.l0_ema, c.l0_eta) for _ in c.widths]
+        self.controllers = [make_controller(c.controller, t, c.lambda_init, **controller_options(c)) for t in c.targets]
+        self.couple_at = c.couple_after if c.couple_after is not None else int(tcfg.warmup_frac * tcfg.total_steps)
+        self.revived = [0] * c.n_levels
         self.since_fired = [torch.zeros(w, dtype=torch.long, device=self.device) for w in c.widths]
         self.coact = CoactivationStats(c.widths, c.coact_momentum, self.device) if c.similarity == "coact" else None
         self.gen = torch.Generator().manual_seed(tcfg.seed + 1)   # substitution masks: same on every rank
@@ -207,9 +226,9 @@ def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
     x_BD = self._check_batch(x_BD)
     if x_BD is None: return False
     m, cfg, tcfg = self.model, self.cfg, self.tcfg
-    if self.step == 0 and tcfg.calibrate_thresholds: calibrate_thresholds_(m, x_BD, cfg.target_l0)
+    if self.step == 0 and tcfg.calibrate_thresholds: calibrate_thresholds_(m, x_BD, cfg.targets)
     if self.world > 1: x_BD = x_BD.chunk(self.world)[self.rank]
-    if update_due(self.step, cfg.update_every, cfg.tree): m.assign_hierarchy(self.step, self.coact)
+    if update_due(self.step, cfg.update_every, cfg.tree, self.couple_at): m.assign_hierarchy(self.step, self.coact)
     lr = lr_at(self.step, tcfg.total_steps, tcfg.lr, tcfg.warmup_frac)
     for group in self.opt.param_groups: group["lr"] = lr * group["lr_mult"]
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=tcfg.bf16):
@@ -242,7 +261,7 @@ def _check_batch(self: Trainer, x_BD):
 def _dead_feature_loss(self: Trainer, x_BD, out) -> torch.Tensor:
     "Ghost-grads or AuxK term summed over levels, for features silent for more than dead_window steps."
     total = out.parts.total.new_zeros(())
-    if self.tcfg.dead_mode == "none": return total
+    if self.tcfg.dead_mode in ("none", "revive"): return total
     for l, lv in enumerate(self.model.levels):
         dead = self.since_fired[l] > self.tcfg.dead_window
         if not dead.any(): continue
@@ -261,13 +280,15 @@ def _after_step(self: Trainer, x_BD, out, aux):
     stats = all_reduce_([torch.cat([p.l0.float(), p.mse.float(), p.pc.float(), var[None], p.total[None], aux[None]])])[0].tolist()
     fired = all_reduce_([fired_features(a).float() for a in out.acts], "max")
     for l, f in enumerate(fired): self.since_fired[l] = torch.where(f > 0, 0, self.since_fired[l] + 1)
+    if self.tcfg.dead_mode == "revive": self._revive(x_BD)
     if self.coact is not None:
         self.coact.update([a.dense() if isinstance(a, SparseActs) else a for a in out.acts])
         all_reduce_(self.coact.both + self.coact.child_rate)
     L = len(self.controllers)
     l0, mse, pc = stats[:L], stats[L:2 * L], stats[2 * L:3 * L - 1]
     lams = self.lambdas
-    for c, v in zip(self.controllers, l0): c.update(v)
+    authority = lr_at(self.step, self.tcfg.total_steps, 1.0, self.tcfg.warmup_frac)   # lr / peak lr: how far thresholds can move now
+    for c, v in zip(self.controllers, l0): c.update(v, authority)
     self.step += 1
     if self.step % self.tcfg.log_every == 0 or self.step == 1:
         forest = self.model.hierarchy.stats()
@@ -276,9 +297,20 @@ def _after_step(self: Trainer, x_BD, out, aux):
                        **{f"ev_{l}": 1 - v / max(stats[-3], 1e-12) for l, v in enumerate(mse)},
                        **{f"lambda_{l}": v for l, v in enumerate(lams)},
                        **{f"dead_{l}": float((s > self.tcfg.dead_window).float().mean()) for l, s in enumerate(self.since_fired)},
+                       **{f"revived_{l}": v for l, v in enumerate(self.revived)},
                        **{f"pc_{l}": v for l, v in enumerate(pc)},
                        **{f"assigned_{l}": r["assigned_frac"] for l, r in enumerate(forest)},
                        **{f"children_{l}": r["mean_children"] for l, r in enumerate(forest)}))
+
+@patch
+def _revive(self: Trainer, x_BD):
+    "Re-calibrate the thresholds of features silent for more than dead_window steps (identically on every process)."
+    for l, (lv, t) in enumerate(zip(self.model.levels, self.cfg.targets)):
+        dead = self.since_fired[l] > self.tcfg.dead_window
+        if not dead.any(): continue
+        self.revived[l] += revive_dead_(lv, x_BD, dead, t)
+        all_reduce_([lv.threshold.data])                  # each process saw its own rows: agree on the mean
+        self.since_fired[l][dead] = 0
 
 @patch
 def _log(self: Trainer, row: dict):
@@ -309,7 +341,7 @@ def state_dict(self: Trainer) -> dict:
                 model={k: v.cpu() for k, v in self.model.state_dict().items()},
                 hierarchy=h.state_dict(), hierarchy_step=h.step, optimizer=self.opt.state_dict(),
                 controllers=[c.state_dict() for c in self.controllers],
-                since_fired=[s.cpu() for s in self.since_fired], gen=self.gen.get_state(), torch_rng=torch.get_rng_state(),
+                since_fired=[s.cpu() for s in self.since_fired], revived=list(self.revived), gen=self.gen.get_state(), torch_rng=torch.get_rng_state(),
                 data=self.data.state_dict() if hasattr(self.data, "state_dict") else None,
                 coact=None if self.coact is None else {k: v if k == "n_updates" else [t.cpu() for t in v]
                                                        for k, v in self.coact.state_dict().items()},
@@ -327,6 +359,7 @@ def load_checkpoint(self: Trainer, path):
     self.opt.load_state_dict(s["optimizer"])
     for c, cs in zip(self.controllers, s["controllers"]): c.load_state_dict(cs)
     self.since_fired = [t.to(self.device) for t in s["since_fired"]]
+    self.revived = list(s.get("revived", self.revived))
     self.gen.set_state(s["gen"]); torch.set_rng_state(s["torch_rng"])
     if self.coact is not None: self.coact.load_state_dict({k: v if k == "n_updates" else [t.to(self.device) for t in v] for k, v in s["coact"].items()})
     self.step, self.batches_drawn, self.skipped, self.rows = s["step"], s["batches_drawn"], s["skipped"], list(s["rows"])
