@@ -11,8 +11,8 @@ from fastcore.script import call_parse, anno_parser
 from .core import HSAEError
 
 # %% auto #0
-__all__ = ['TRAIN_PRESETS', 'hsae_cache', 'hsae_cache_cli', 'hsae_train', 'hsae_train_cli', 'hsae_eval', 'hsae_eval_cli',
-           'hsae_view', 'hsae_view_cli']
+__all__ = ['hsae_cache', 'hsae_cache_cli', 'hsae_train', 'hsae_train_cli', 'hsae_eval', 'hsae_eval_cli', 'hsae_view',
+           'hsae_view_cli']
 
 # %% ../nbs/09_cli.ipynb #c84b4e2c
 def _underscored(arg: str) -> str:
@@ -71,13 +71,6 @@ def hsae_cache(
 def hsae_cache_cli(): _run(hsae_cache)
 
 # %% ../nbs/09_cli.ipynb #02a4bff4
-TRAIN_PRESETS = {     # optimisation defaults per preset: short runs need a larger learning rate than the paper's 7e-5
-    "tiny":  dict(lr=3e-3, batch_size=256, total_steps=1000, checkpoint_every=500),
-    "demo":  dict(lr=1e-3, batch_size=512, total_steps=1200, checkpoint_every=400, dead_window=400, threshold_lr_mult=20.0),
-    "small": dict(lr=4e-4, batch_size=1024, total_steps=20_000, checkpoint_every=2000),
-    "paper": dict(lr=7e-5, batch_size=1024, total_steps=100_000, checkpoint_every=5000),
-}
-
 @call_parse
 def hsae_train(
     cache: str,                      # activation cache made by hsae_cache
@@ -87,12 +80,16 @@ def hsae_train(
     batch_size: int = None,          # vectors per step (preset default)
     lr: float = None,                # Adam learning rate (preset default)
     widths: str = None,              # comma-separated level widths, e.g. 256,512,1024
-    target_l0: float = None,         # L0 every level is steered to
+    target_l0: str = None,           # L0 every level is steered to: one value, or one per level (comma-separated)
     rho: float = None,               # structural-loss weight ρ
     perturb_rate: float = None,      # substitution probability r
     tree: str = None,                # partial | binary | full | fixed
     similarity: str = None,          # encoder | decoder | coact
     update_every: int = None,        # steps between forest re-assignments
+    couple_after: int = None,        # step of the first forest assignment, where ρ and r switch on (default: end of warm-up)
+    controller: str = None,          # λ controller: pi (default) or paper
+    literal: bool = False,           # the paper's recipe read literally: velocity λ rule, coupling from step 0, ghost grads
+    checkpoint_every: int = None,    # steps between checkpoints (preset default)
     baseline: bool = False,          # train the post-hoc baseline instead (ρ = r = 0, forest assigned after training)
     resume: bool = False,            # continue from the newest checkpoint in run_dir
     test_fraction: float = 0.05,     # share of the cache's shards held out for evaluation
@@ -103,20 +100,25 @@ def hsae_train(
     threads: int = None,             # torch CPU threads
     quiet: bool = False):            # no progress bar
     "Train an HSAE (or its post-hoc baseline) on cached activations; writes a SAELens-loadable run folder."
-    from hsae_nb.core import preset as hsae_preset, TrainConfig, baseline_config, seed_everything, PRESETS
+    from hsae_nb.core import preset as hsae_preset, train_preset, baseline_config, literal_recipe, seed_everything, PRESETS
     from hsae_nb.model import HSAE
     from hsae_nb.cache import ActivationLoader
     from hsae_nb.trainer import Trainer
     if preset not in PRESETS: raise HSAEError(f"unknown preset {preset!r}; choose from {sorted(PRESETS)}")
     if threads: torch.set_num_threads(threads)
-    t = dict(TRAIN_PRESETS[preset], seed=seed, path=path)
-    t.update({k: v for k, v in dict(total_steps=steps, batch_size=batch_size, lr=lr).items() if v is not None})
+    t = dict(seed=seed, path=path, **{k: v for k, v in dict(total_steps=steps, batch_size=batch_size, lr=lr,
+                                                             checkpoint_every=checkpoint_every).items() if v is not None})
+    tcfg = train_preset(preset, **t)
     skip = [int(p) for p in exclude_positions.split(",")] if exclude_positions else []
-    loader = ActivationLoader(cache, t["batch_size"], test_fraction=test_fraction, seed=seed, exclude_positions=skip)
+    loader = ActivationLoader(cache, tcfg.batch_size, test_fraction=test_fraction, seed=seed, exclude_positions=skip)
+    if target_l0 is not None:
+        target_l0 = tuple(float(v) for v in str(target_l0).split(","))
+        target_l0 = target_l0[0] if len(target_l0) == 1 else target_l0
     over = dict(target_l0=target_l0, rho=rho, perturb_rate=perturb_rate, tree=tree, similarity=similarity, update_every=update_every,
+                couple_after=couple_after, controller=controller,
                 widths=None if widths is None else tuple(int(w) for w in widths.split(",")))
     cfg = hsae_preset(preset, d_in=loader.d_in, **{k: v for k, v in over.items() if v is not None})
-    tcfg = TrainConfig(**t)
+    if literal: cfg, tcfg = literal_recipe(cfg, tcfg)
     if baseline: cfg, tcfg = baseline_config(cfg, tcfg)
     trainer = Trainer(HSAE(cfg, generator=seed_everything(seed)), tcfg, loader, run_dir=run_dir, resume=resume,
                       device=device, progress=not quiet)

@@ -136,6 +136,7 @@ class TrainConfig:
     remove_parallel_grad: bool = True # drop the decoder-gradient component along each (unit) decoder row
     calibrate_thresholds: bool = True # at step 0 set each threshold so its feature fires on target_l0/width of the batch
     threshold_lr_mult: float = 1.0    # thresholds' learning rate = lr × this (Adam moves a threshold by about lr per step)
+    threshold_trim: float = 0.05      # late in the schedule, each level's thresholds are scaled by exp(this·(1-authority)·log(L0/target)) per step
     bad_batch: str = "error"          # a batch with NaN/Inf: 'error', or 'skip' it and count it
     path: str = "auto"                # training step: 'sparse' over active entries, 'dense' products, or 'auto' by shape (04a_sparse)
     bf16: bool = False                # bf16 autocast of the forward pass (CUDA only; fp32 master weights)
@@ -151,6 +152,7 @@ class TrainConfig:
         for name in ("batch_size", "total_steps", "dead_window", "aux_k", "checkpoint_every", "keep_checkpoints", "log_every"):
             _check(getattr(self, name) > 0, f"{name} must be positive, got {getattr(self, name)}")
         _check(0 <= self.warmup_frac < 1, f"warmup_frac must be in [0, 1), got {self.warmup_frac}")
+        _check(self.threshold_trim >= 0, f"threshold_trim must be >= 0, got {self.threshold_trim}")
         _check(self.threshold_lr_mult > 0, f"threshold_lr_mult must be positive, got {self.threshold_lr_mult}")
         _check(self.dead_mode in DEAD_MODES, f"dead_mode must be one of {DEAD_MODES}, got {self.dead_mode!r}")
         _check(self.path in STEP_PATHS, f"path must be one of {STEP_PATHS}, got {self.path!r}")
@@ -161,10 +163,10 @@ def baseline_config(cfg: HSAEConfig, tcfg: TrainConfig) -> tuple:
     "The post-hoc baseline of a run: ρ = 0, r = 0, forest assigned after training."
     return replace(cfg, rho=0.0, perturb_rate=0.0), replace(tcfg, final_assignment=True)
 
-# %% ../nbs/00_core.ipynb #7c47c3b0
+# %% ../nbs/00_core.ipynb #5136ab2d
 def literal_recipe(cfg: HSAEConfig, tcfg: TrainConfig) -> tuple:
-    "The paper's schedule read literally: velocity λ rule, forest and coupling from step 0, ghost grads."
-    return replace(cfg, controller="paper", couple_after=0), replace(tcfg, dead_mode="ghost")
+    "The paper's schedule read literally: velocity λ rule, forest and coupling from step 0, ghost grads, no threshold trim."
+    return replace(cfg, controller="paper", couple_after=0), replace(tcfg, dead_mode="ghost", threshold_trim=0.0)
 
 # %% ../nbs/00_core.ipynb #6129ead2
 def config_to_dict(cfg) -> dict:

@@ -162,7 +162,7 @@ class L0Controller:
     def load_state_dict(self, d: dict): self.lam, self.l0_ema = float(d["lam"]), d["l0_ema"]
     def __repr__(self): return f"L0Controller(target={self.target}, lam={self.lam:.3g}, l0_ema={self.l0_ema})"
 
-# %% ../nbs/01_level.ipynb #d11857ec
+# %% ../nbs/01_level.ipynb #e762a564
 class PIController:
     "PI controller of one level's λ on a log scale, with anti-windup (the default; see the text above)."
     def __init__(self,
@@ -200,7 +200,7 @@ class PIController:
     def load_state_dict(self, d: dict): self.lam, self.integral, self.l0_fast = float(d["lam"]), float(d["integral"]), d["l0_fast"]
     def __repr__(self): return f"PIController(target={self.target}, lam={self.lam:.3g}, l0_fast={self.l0_fast})"
 
-# %% ../nbs/01_level.ipynb #24bd419f
+# %% ../nbs/01_level.ipynb #a4466ab8
 def make_controller(kind: str, target: float, lam: float, **kw):
     "The λ controller named `kind` ('pi' or 'paper'); extra keywords go to its constructor."
     if kind == "pi": return PIController(target, lam, **kw)

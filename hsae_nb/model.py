@@ -97,7 +97,7 @@ def run_batch(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
     cfg, L = self.cfg, len(self.levels)
     if len(lambdas) != L: raise HSAEError(f"need one λ per level ({L}), got {len(lambdas)}")
     if subs is None: subs = self.draw_substitutions(len(x_BD), generator)
-    if choose_path(path, len(x_BD), cfg.widths, cfg.target_l0) == "sparse":     # over active entries: 04a_sparse
+    if choose_path(path, len(x_BD), cfg.widths, cfg.targets) == "sparse":     # over active entries: 04a_sparse
         out = run_batch_sparse(self, x_BD, lambdas, subs, give_up_if_dense=path == "auto")
         if out is not None: return out
     pre = [lv.pre_acts(x_BD) for lv in self.levels]

@@ -286,11 +286,12 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
 SPARSE_MAX_DENSITY = 0.1       # above this fraction of non-zeros the dense kernels win (bench/step.py)
 SPARSE_MIN_WORK = 2 ** 20      # B·Σn below this, per-op overheads dominate and dense is as fast
 
-def choose_path(path: str, batch: int, widths: Sequence[int], target_l0: float) -> str:
+def choose_path(path: str, batch: int, widths: Sequence[int], target_l0) -> str:
     "'dense' or 'sparse' for a step of this shape: the given path, or the expected winner for 'auto'."
     if path not in STEP_PATHS: raise HSAEError(f"path must be one of {STEP_PATHS}, got {path!r}")
     if path != "auto": return path
-    dense_enough = target_l0 / min(widths) > SPARSE_MAX_DENSITY
+    targets = target_l0 if isinstance(target_l0, (tuple, list)) else [target_l0] * len(widths)
+    dense_enough = sum(targets) / sum(widths) > SPARSE_MAX_DENSITY      # all levels' active entries over all columns
     return "dense" if dense_enough or batch * sum(widths) < SPARSE_MIN_WORK else "sparse"
 
 def too_dense(sa: Sequence[SparseActs]) -> bool:

@@ -105,7 +105,7 @@ def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0):
     for level, t in zip(model.levels, targets):
         level.threshold.copy_(firing_quantile(level.pre_acts(x_BD), t / level.width))
 
-# %% ../nbs/06_trainer.ipynb #c0d3f82c
+# %% ../nbs/06_trainer.ipynb #a621d3ae
 @torch.no_grad()
 def revive_dead_(level: SAELevel, x_BD: torch.Tensor, dead_F: torch.Tensor, target_l0: float) -> int:
     "Re-calibrate the thresholds of the dead features so they fire on target/width of the rows of x; returns how many."
@@ -287,8 +287,11 @@ def _after_step(self: Trainer, x_BD, out, aux):
     L = len(self.controllers)
     l0, mse, pc = stats[:L], stats[L:2 * L], stats[2 * L:3 * L - 1]
     lams = self.lambdas
-    authority = lr_at(self.step, self.tcfg.total_steps, 1.0, self.tcfg.warmup_frac)   # lr / peak lr: how far thresholds can move now
+    # the controllers' authority: full while lr is above 10% of its peak, then falling with it, so that λ
+    # freezes instead of winding up when the schedule leaves the thresholds unable to follow
+    authority = min(1.0, 10 * lr_at(self.step, self.tcfg.total_steps, 1.0, self.tcfg.warmup_frac))
     for c, v in zip(self.controllers, l0): c.update(v, authority)
+    if authority < 1 and self.tcfg.threshold_trim > 0: self._trim_thresholds(l0, 1 - authority)
     self.step += 1
     if self.step % self.tcfg.log_every == 0 or self.step == 1:
         forest = self.model.hierarchy.stats()
@@ -301,6 +304,13 @@ def _after_step(self: Trainer, x_BD, out, aux):
                        **{f"pc_{l}": v for l, v in enumerate(pc)},
                        **{f"assigned_{l}": r["assigned_frac"] for l, r in enumerate(forest)},
                        **{f"children_{l}": r["mean_children"] for l, r in enumerate(forest)}))
+
+@patch
+def _trim_thresholds(self: Trainer, l0: list, weight: float):
+    "Late in the schedule, scale each level's thresholds toward its target L0 directly (Adam can no longer move them)."
+    for lv, t, v in zip(self.model.levels, self.cfg.targets, l0):
+        e = max(-0.1, min(0.1, math.log(max(v, 1e-3) / t)))
+        lv.threshold.data.mul_(math.exp(self.tcfg.threshold_trim * weight * e))
 
 @patch
 def _revive(self: Trainer, x_BD):
