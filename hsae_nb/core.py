@@ -130,7 +130,7 @@ class TrainConfig:
     warmup_frac: float = 0.1          # linear warm-up share of the cosine schedule
     seed: int = 0                     # seeds weights and substitution masks
     dead_mode: str = "revive"         # dead features: 'revive' (re-calibrate their thresholds), 'ghost' grads (the paper), 'auxk', or 'none'
-    dead_window: int = 100            # steps without firing after which a feature counts as dead
+    dead_window: int = 25             # steps without firing after which a feature counts as dead (06_trainer: why so short)
     aux_k: int = 256                  # dead features AuxK reconstructs the residual with
     aux_coef: float = 1 / 32          # weight of the AuxK loss
     remove_parallel_grad: bool = True # drop the decoder-gradient component along each (unit) decoder row

@@ -24,7 +24,8 @@ from .cache import sae_metadata
 # %% auto #0
 __all__ = ['CKPT_VERSION', 'lr_at', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss', 'auxk_loss', 'remove_parallel_grad_',
            'firing_quantile', 'calibrate_thresholds_', 'revive_dead_', 'dist_info', 'all_reduce_', 'init_distributed',
-           'checkpoint_paths', 'write_checkpoint', 'read_checkpoint', 'config_diff', 'controller_options', 'Trainer']
+           'checkpoint_paths', 'write_checkpoint', 'read_checkpoint', 'config_diff', 'decoder_sample', 'decoder_drift',
+           'controller_options', 'Trainer']
 
 # %% ../nbs/06_trainer.ipynb #126cde66
 def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float:
@@ -172,6 +173,19 @@ def config_diff(saved: dict, current: dict) -> list:
     return sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
 
 # %% ../nbs/06_trainer.ipynb #ef36dadf
+def decoder_sample(model: HSAE, seed: int, n: int = 256) -> list:
+    "Up to n decoder rows per level, (indices, rows) as they are now: the reference for `decoder_drift`."
+    g = torch.Generator().manual_seed(seed)
+    out = []
+    for lv in model.levels:
+        idx = torch.randperm(lv.width, generator=g)[:n].to(lv.W_dec.device)
+        out.append((idx, lv.W_dec.detach()[idx].clone()))
+    return out
+
+def decoder_drift(model: HSAE, rows: list) -> list:
+    "Per level, the mean cosine between the sampled decoder rows now and at the start (1 = unmoved)."
+    return [float(F.cosine_similarity(lv.W_dec.detach()[i], r, dim=-1).mean()) for lv, (i, r) in zip(model.levels, rows)]
+
 def controller_options(cfg) -> dict:
     "The constructor keywords of the λ controller a config names."
     if cfg.controller == "pi": return dict(kp=cfg.lambda_kp, ki=cfg.lambda_ki)
@@ -204,6 +218,7 @@ class Trainer:
         self.couple_at = c.couple_after if c.couple_after is not None else int(tcfg.warmup_frac * tcfg.total_steps)
         self.revived = [0] * c.n_levels
         self.since_fired = [torch.zeros(w, dtype=torch.long, device=self.device) for w in c.widths]
+        self.init_rows = decoder_sample(model, tcfg.seed)      # to tell how far the decoders have moved from their start
         self.coact = CoactivationStats(c.widths, c.coact_momentum, self.device) if c.similarity == "coact" else None
         self.gen = torch.Generator().manual_seed(tcfg.seed + 1)   # substitution masks: same on every rank
         self.step, self.batches_drawn, self.skipped, self.rows = 0, 0, 0, []
@@ -301,6 +316,7 @@ def _after_step(self: Trainer, x_BD, out, aux):
                        **{f"lambda_{l}": v for l, v in enumerate(lams)},
                        **{f"dead_{l}": float((s > self.tcfg.dead_window).float().mean()) for l, s in enumerate(self.since_fired)},
                        **{f"revived_{l}": v for l, v in enumerate(self.revived)},
+                       **{f"init_cos_{l}": v for l, v in enumerate(decoder_drift(self.model, self.init_rows))},
                        **{f"pc_{l}": v for l, v in enumerate(pc)},
                        **{f"assigned_{l}": r["assigned_frac"] for l, r in enumerate(forest)},
                        **{f"children_{l}": r["mean_children"] for l, r in enumerate(forest)}))
@@ -351,7 +367,7 @@ def state_dict(self: Trainer) -> dict:
                 model={k: v.cpu() for k, v in self.model.state_dict().items()},
                 hierarchy=h.state_dict(), hierarchy_step=h.step, optimizer=self.opt.state_dict(),
                 controllers=[c.state_dict() for c in self.controllers],
-                since_fired=[s.cpu() for s in self.since_fired], revived=list(self.revived), gen=self.gen.get_state(), torch_rng=torch.get_rng_state(),
+                since_fired=[s.cpu() for s in self.since_fired], revived=list(self.revived), init_rows=[(i.cpu(), r.cpu()) for i, r in self.init_rows], gen=self.gen.get_state(), torch_rng=torch.get_rng_state(),
                 data=self.data.state_dict() if hasattr(self.data, "state_dict") else None,
                 coact=None if self.coact is None else {k: v if k == "n_updates" else [t.cpu() for t in v]
                                                        for k, v in self.coact.state_dict().items()},
@@ -370,6 +386,7 @@ def load_checkpoint(self: Trainer, path):
     for c, cs in zip(self.controllers, s["controllers"]): c.load_state_dict(cs)
     self.since_fired = [t.to(self.device) for t in s["since_fired"]]
     self.revived = list(s.get("revived", self.revived))
+    if "init_rows" in s: self.init_rows = [(i.to(self.device), r.to(self.device)) for i, r in s["init_rows"]]
     self.gen.set_state(s["gen"]); torch.set_rng_state(s["torch_rng"])
     if self.coact is not None: self.coact.load_state_dict({k: v if k == "n_updates" else [t.to(self.device) for t in v] for k, v in s["coact"].items()})
     self.step, self.batches_drawn, self.skipped, self.rows = s["step"], s["batches_drawn"], s["skipped"], list(s["rows"])
