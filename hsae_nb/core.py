@@ -136,7 +136,9 @@ class TrainConfig:
     remove_parallel_grad: bool = True # drop the decoder-gradient component along each (unit) decoder row
     calibrate_thresholds: bool = True # at step 0 set each threshold so its feature fires on target_l0/width of the batch
     threshold_lr_mult: float = 1.0    # thresholds' learning rate = lr × this (Adam moves a threshold by about lr per step)
-    threshold_trim: float = 0.05      # late in the schedule, each level's thresholds are scaled by exp(this·(1-authority)·log(L0/target)) per step
+    threshold_trim: float = 0.05      # each level's thresholds are scaled by exp(this·w·clip(log(L0/target))) per step, w below
+    trim_floor: float = 1.0           # w = max(trim_floor, 1 - authority): 1 trims all along, 0 only late in the schedule
+    trim_clip: float = 0.5            # |log(L0/target)| is clipped to this in the trim
     bad_batch: str = "error"          # a batch with NaN/Inf: 'error', or 'skip' it and count it
     path: str = "auto"                # training step: 'sparse' over active entries, 'dense' products, or 'auto' by shape (04a_sparse)
     bf16: bool = False                # bf16 autocast of the forward pass (CUDA only; fp32 master weights)
@@ -153,6 +155,8 @@ class TrainConfig:
             _check(getattr(self, name) > 0, f"{name} must be positive, got {getattr(self, name)}")
         _check(0 <= self.warmup_frac < 1, f"warmup_frac must be in [0, 1), got {self.warmup_frac}")
         _check(self.threshold_trim >= 0, f"threshold_trim must be >= 0, got {self.threshold_trim}")
+        _check(0 <= self.trim_floor <= 1, f"trim_floor must be in [0, 1], got {self.trim_floor}")
+        _check(self.trim_clip > 0, f"trim_clip must be positive, got {self.trim_clip}")
         _check(self.threshold_lr_mult > 0, f"threshold_lr_mult must be positive, got {self.threshold_lr_mult}")
         _check(self.dead_mode in DEAD_MODES, f"dead_mode must be one of {DEAD_MODES}, got {self.dead_mode!r}")
         _check(self.path in STEP_PATHS, f"path must be one of {STEP_PATHS}, got {self.path!r}")

@@ -306,7 +306,8 @@ def _after_step(self: Trainer, x_BD, out, aux):
     # freezes instead of winding up when the schedule leaves the thresholds unable to follow
     authority = min(1.0, 10 * lr_at(self.step, self.tcfg.total_steps, 1.0, self.tcfg.warmup_frac))
     for c, v in zip(self.controllers, l0): c.update(v, authority)
-    if authority < 1 and self.tcfg.threshold_trim > 0: self._trim_thresholds(l0, 1 - authority)
+    trim = max(self.tcfg.trim_floor, 1 - authority)
+    if trim > 0 and self.tcfg.threshold_trim > 0: self._trim_thresholds(l0, trim)
     self.step += 1
     if self.step % self.tcfg.log_every == 0 or self.step == 1:
         forest = self.model.hierarchy.stats()
@@ -325,7 +326,7 @@ def _after_step(self: Trainer, x_BD, out, aux):
 def _trim_thresholds(self: Trainer, l0: list, weight: float):
     "Late in the schedule, scale each level's thresholds toward its target L0 directly (Adam can no longer move them)."
     for lv, t, v in zip(self.model.levels, self.cfg.targets, l0):
-        e = max(-0.1, min(0.1, math.log(max(v, 1e-3) / t)))
+        e = max(-self.tcfg.trim_clip, min(self.tcfg.trim_clip, math.log(max(v, 1e-3) / t)))
         lv.threshold.data.mul_(math.exp(self.tcfg.threshold_trim * weight * e))
 
 @patch
