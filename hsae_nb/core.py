@@ -236,6 +236,7 @@ def atomic_write(path, data: bytes | str):
     if isinstance(data, str): data = data.encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())              # mkstemp makes 0600 files: give the usual permissions
         with os.fdopen(fd, "wb") as f:
             f.write(data); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -243,6 +244,11 @@ def atomic_write(path, data: bytes | str):
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+def _umask() -> int:
+    "The process's umask (read by setting it and putting it back)."
+    m = os.umask(0); os.umask(m)
+    return m
 
 def _fsync_dir(folder):
     "Persist a rename: fsync the folder entry (not possible on every OS, hence the guard)."
