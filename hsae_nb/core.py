@@ -137,7 +137,7 @@ class TrainConfig:
     calibrate_thresholds: bool = True # at step 0 set each threshold so its feature fires on target_l0/width of the batch
     threshold_lr_mult: float = 1.0    # thresholds' learning rate = lr × this (Adam moves a threshold by about lr per step)
     threshold_trim: float = 0.05      # each level's thresholds are scaled by exp(this·w·clip(log(L0/target))) per step, w below
-    trim_floor: float = 1.0           # w = max(trim_floor, 1 - authority): 1 trims all along, 0 only late in the schedule
+    trim_floor: float = 0.2           # w = max(trim_floor, 1 - authority): 1 trims at full strength all along, 0 only late in the schedule
     trim_clip: float = 0.5            # |log(L0/target)| is clipped to this in the trim
     bad_batch: str = "error"          # a batch with NaN/Inf: 'error', or 'skip' it and count it
     path: str = "auto"                # training step: 'sparse' over active entries, 'dense' products, or 'auto' by shape (04a_sparse)
