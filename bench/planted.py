@@ -11,11 +11,10 @@ baseline, and the paper's recipe read literally (`literal_recipe`). Writes bench
 import argparse, json, platform, time
 from pathlib import Path
 import torch
-import torch.nn.functional as F
 from hsae_nb.core import HSAEConfig, TrainConfig, baseline_config, literal_recipe, seed_everything
 from hsae_nb.model import HSAE
 from hsae_nb.trainer import Trainer, TensorBatches
-from hsae_nb.synthetic import make_forest, sample_forest, tree_recovery
+from hsae_nb.synthetic import make_forest, sample_forest, tree_recovery, level_scores
 
 WIDTHS, TARGET, D = (64, 320, 1344), 13.0, 256
 
@@ -28,19 +27,10 @@ def configs(variant: str, steps: int, seed: int):
     if variant == "hsae": return cfg, tcfg
     raise SystemExit(f"unknown variant {variant!r}")
 
-@torch.no_grad()
 def score(model: HSAE, forest, held_out) -> dict:
-    acts = [lv.encode(held_out) for lv in model.levels]
-    alldirs = torch.cat(forest.directions)
-    def ev(lv): return float(1 - (lv(held_out) - held_out).pow(2).sum() / (held_out - held_out.mean(0)).pow(2).sum())
-    best = [(F.normalize(lv.W_dec, dim=-1) @ alldirs.T).max(0).values for lv in model.levels]   # per planted feature
+    out = level_scores(model.levels, forest, held_out)
     rec = tree_recovery(forest, [lv.W_dec for lv in model.levels], model.hierarchy, 0.5)
-    return dict(dead=[int((a.gt(0).sum(0) == 0).sum()) for a in acts],
-                dead_frac=[float((a.gt(0).sum(0) == 0).float().mean()) for a in acts],
-                l0=[float(a.gt(0).float().sum(1).mean()) for a in acts], ev=[ev(lv) for lv in model.levels],
-                recovered_any_0p5=[float(b.ge(0.5).float().mean()) for b in best],
-                recovered_any_0p7=[float(b.ge(0.7).float().mean()) for b in best],
-                edge_precision=rec["edge_precision"], edge_recall=rec["edge_recall"], edge_f1=rec["edge_f1"])
+    return dict(out, edge_precision=rec["edge_precision"], edge_recall=rec["edge_recall"], edge_f1=rec["edge_f1"])
 
 def main():
     ap = argparse.ArgumentParser()

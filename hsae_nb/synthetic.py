@@ -12,7 +12,7 @@ from .core import HSAEError
 from .structure import Hierarchy
 
 # %% auto #0
-__all__ = ['SyntheticForest', 'make_forest', 'sample_forest', 'tree_recovery', 'compare_on_forest']
+__all__ = ['SyntheticForest', 'make_forest', 'sample_forest', 'tree_recovery', 'level_scores', 'compare_on_forest']
 
 # %% ../nbs/10_synthetic.ipynb #11b2944d
 @dataclass
@@ -79,6 +79,21 @@ def tree_recovery(forest: SyntheticForest, W_decs: list, hierarchy: Hierarchy, t
     p, r = correct / max(judged, 1), hits / max(total, 1)
     out.update(edge_precision=p, edge_recall=r, edge_f1=2 * p * r / (p + r) if p + r else 0.0, edges_judged=judged)
     return out
+
+# %% ../nbs/10_synthetic.ipynb #cafe7c4d
+@torch.no_grad()
+def level_scores(levels, forest: SyntheticForest, held_out: torch.Tensor) -> dict:
+    "Per level on held-out vectors: dead latents, L0, explained variance, share of all planted directions recovered."
+    acts = [lv.encode(held_out) for lv in levels]
+    planted = torch.cat(forest.directions)
+    sst = (held_out - held_out.mean(0)).pow(2).sum()
+    best = [(F.normalize(lv.W_dec, dim=-1) @ planted.T).max(0).values for lv in levels]   # per planted direction
+    never = [a.gt(0).sum(0) == 0 for a in acts]
+    return dict(dead=[int(n.sum()) for n in never], dead_frac=[float(n.float().mean()) for n in never],
+                l0=[float(a.gt(0).float().sum(1).mean()) for a in acts],
+                ev=[float(1 - (lv(held_out) - held_out).pow(2).sum() / sst) for lv in levels],
+                recovered_any_0p5=[float(b.ge(0.5).float().mean()) for b in best],
+                recovered_any_0p7=[float(b.ge(0.7).float().mean()) for b in best])
 
 # %% ../nbs/10_synthetic.ipynb #73341cd1
 def compare_on_forest(seed: int, steps: int = 3000, d: int = 32, n_roots: int = 8, branching=(4, 2), cos_child: float = 0.6,
