@@ -132,7 +132,8 @@ class ActivationLoader:
     "Endless shuffled, normalised batches from an activation cache; resumable; train/test split by shard."
     def __init__(self, cache_dir, batch_size: int, split: str = "train", test_fraction: float = 0.0, seed: int = 0,
                  shards_per_buffer: int = 4, normalise: bool = True, verify: bool = True,
-                 exclude_positions: Sequence[int] = ()):   # token positions (1 = first after BOS) left out of every batch
+                 exclude_positions: Sequence[int] = (),   # token positions (1 = first after BOS) left out of every batch
+                 clamp_batch: bool = False):               # a batch larger than the split shrinks to it instead of failing (evaluation)
         self.dir, self.batch_size, self.seed, self.k, self.verify = Path(cache_dir), batch_size, seed, shards_per_buffer, verify
         self.split, self.test_fraction = split, test_fraction
         self.manifest = m = read_manifest(cache_dir)
@@ -147,7 +148,9 @@ class ActivationLoader:
         if not self.shards: raise HSAEError(f"the {split} split is empty")
         sizes = torch.tensor([s["vectors"] for s in self.shards])
         self.offsets = torch.cat([torch.zeros(1, dtype=torch.long), sizes.cumsum(0)])
-        if batch_size > self.n_vectors: raise HSAEError(f"batch_size {batch_size} exceeds the {self.n_vectors} vectors of the {split} split")
+        if batch_size > self.n_vectors:
+            if not clamp_batch: raise HSAEError(f"batch_size {batch_size} exceeds the {self.n_vectors} vectors of the {split} split")
+            self.batch_size = batch_size = self.n_vectors
         self.scale = m["normaliser"]["scale"] if normalise else 1.0
         self.d_in, self._cache = m["d_in"], {}
         self.load_state_dict(dict(epoch=0, batch=0))
@@ -192,6 +195,12 @@ class ActivationLoader:
             rows = next(self._plan)
         self.batch += 1
         return self._rows(rows)
+
+    def one_pass(self):
+        "Every vector of the split once, in storage order, in batches of batch_size (the last may be smaller): for evaluation."
+        rows = torch.arange(int(self.offsets[-1]))
+        if self.exclude_positions: rows = rows[~torch.isin(rows % self.per_seq + 1, torch.tensor(self.exclude_positions))]
+        for chunk in rows.split(self.batch_size): yield self._rows(chunk)
 
     def describe(self) -> dict:
         "How to rebuild this loader (recorded in a run's config.json)."

@@ -140,7 +140,7 @@ def hsae_eval(
     split: str = "test",             # cache split: test or train
     test_fraction: float = None,     # test share of the cache's shards (default: as in training, else 0.05)
     batch_size: int = 1024,          # vectors per evaluation batch
-    max_batches: int = None,         # stop after this many batches (default: one pass)
+    max_batches: int = None,         # stop after this many batches (default: every vector of the split)
     splice: int = 0,                 # held-out sequences on which to splice each level into the LM (0 = skip)
     threads: int = None):            # torch CPU threads
     "Evaluate HSAE run folders: per-level SAE metrics, hierarchy metrics, optional LM splicing; writes metrics.json."
@@ -157,9 +157,9 @@ def hsae_eval(
         cdir = cache or data.get("cache_dir")
         if cdir is None: raise HSAEError(f"{rd} records no activation cache: pass --cache")
         tf = test_fraction if test_fraction is not None else data.get("test_fraction") or 0.05
-        loader = ActivationLoader(cdir, batch_size, split=split, test_fraction=tf,
+        loader = ActivationLoader(cdir, batch_size, split=split, test_fraction=tf, clamp_batch=True,
                                   exclude_positions=data.get("exclude_positions", ()))   # as in training
-        ev = evaluate(model, loader, max_batches or loader.batches_per_epoch)
+        ev = evaluate(model, loader.one_pass(), max_batches)          # every vector of the split once
         extra = {"data": dict(cache_dir=str(cdir), split=split, test_fraction=tf)}
         if splice: extra["lm"] = _splice_levels(model, loader, splice)
         save_metrics(rd, ev, extra)

@@ -80,7 +80,7 @@ def tree_recovery(forest: SyntheticForest, W_decs: list, hierarchy: Hierarchy, t
     out.update(edge_precision=p, edge_recall=r, edge_f1=2 * p * r / (p + r) if p + r else 0.0, edges_judged=judged)
     return out
 
-# %% ../nbs/10_synthetic.ipynb #cafe7c4d
+# %% ../nbs/10_synthetic.ipynb #a6298272
 @torch.no_grad()
 def level_scores(levels, forest: SyntheticForest, held_out: torch.Tensor) -> dict:
     "Per level on held-out vectors: dead latents, L0, explained variance, share of all planted directions recovered."
