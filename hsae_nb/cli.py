@@ -53,6 +53,9 @@ def hsae_cache(
     from hsae_nb.data import load_lm, open_corpus, cache_root
     from hsae_nb.cache import harvest
     from hsae_nb.core import get_device
+    for name, v, low in (("tokens", tokens, 1), ("context_size", context_size, 2), ("batch_size", batch_size, 1),
+                         ("seqs_per_shard", seqs_per_shard, 1)):          # before any expensive step
+        if v < low: raise HSAEError(f"--{name.replace('_', '-')} must be at least {low}, got {v}")
     if threads: torch.set_num_threads(threads)
     if files and dataset: raise HSAEError("give --files or --dataset, not both")
     source = files.split(",") if files else dataset or "embedded"

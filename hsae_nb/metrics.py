@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_metrics.ipynb #5b825cde
 from __future__ import annotations
-import itertools, math
+import itertools, math, warnings
 from pathlib import Path
 from typing import Iterable
 import pandas as pd
@@ -31,19 +31,21 @@ class _Moments:
 class _LevelStats:
     "Streaming per-level accumulators."
     def __init__(self, width):
-        self.n, self.sse, self.evl, self.l0, self.cos, self.ratio = 0, 0.0, 0.0, 0.0, 0.0, 0.0
+        self.n, self.sse, self.evl, self.n_evl, self.l0, self.cos, self.ratio = 0, 0.0, 0.0, 0, 0.0, 0.0, 0.0
         self.fired = torch.zeros(width, dtype=torch.long)
     def add(self, x, recon, acts):
         err = (x - recon).pow(2).sum(-1)
         var_b = (x - x.mean(0)).pow(2).sum(-1)
-        self.n += len(x); self.sse += float(err.sum()); self.evl += float((1 - err / var_b.clamp_min(1e-12)).sum())
+        ok = var_b > 1e-12                                 # rows of a batch with no variance have no explained variance
+        self.n += len(x); self.sse += float(err.sum()); self.evl += float((1 - err[ok] / var_b[ok]).sum()); self.n_evl += int(ok.sum())
         self.l0 += float((acts != 0).sum()); self.cos += float(F.cosine_similarity(x, recon, dim=-1).sum())
         self.ratio += float((recon.norm(dim=-1) / x.norm(dim=-1).clamp_min(1e-12)).sum())
         self.fired += (acts != 0).sum(0).cpu()
     def result(self, sst):
         n = max(self.n, 1)
-        return dict(l0=self.l0 / n, mse=self.sse / n, explained_variance=1 - self.sse / max(sst, 1e-12),
-                    explained_variance_legacy=self.evl / n, cossim=self.cos / n, l2_ratio=self.ratio / n,
+        nan = float("nan")                                 # undefined, not 1, on data with zero variance
+        return dict(l0=self.l0 / n, mse=self.sse / n, explained_variance=1 - self.sse / sst if sst > 1e-12 else nan,
+                    explained_variance_legacy=self.evl / self.n_evl if self.n_evl else nan, cossim=self.cos / n, l2_ratio=self.ratio / n,
                     frac_alive=float((self.fired > 0).float().mean()), dead_frac=float((self.fired == 0).float().mean()))
 
 # %% ../nbs/07_metrics.ipynb #827b929e
@@ -119,6 +121,7 @@ def evaluate(model: HSAE, batches: Iterable[torch.Tensor], max_batches: int | No
         for l, ps in enumerate(pairs): ps.add(acts[l], acts[l + 1])
     model.train(was_training)
     if mom.n == 0: raise HSAEError("no evaluation batches")
+    if mom.sst <= 1e-12: warnings.warn("the evaluation activations have zero variance: explained variance is undefined (NaN)")
     results = [ps.result() for ps in pairs]
     levels = pd.DataFrame([dict(level=l, width=w, **s.result(mom.sst)) for l, (w, s) in enumerate(zip(model.cfg.widths, lv))])
     pair_df = pd.DataFrame([dict(parent_level=l, child_level=l + 1, **r[0]) for l, r in enumerate(results)])
