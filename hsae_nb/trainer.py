@@ -301,6 +301,10 @@ def _after_step(self: Trainer, x_BD, out, aux):
         all_reduce_(self.coact.both + self.coact.child_rate)
     L = len(self.controllers)
     l0, mse, pc = stats[:L], stats[L:2 * L], stats[2 * L:3 * L - 1]
+    if not all(math.isfinite(v) for v in stats):           # stop before anything non-finite reaches a checkpoint
+        where = [f"level {l}" for l in range(L) if not (math.isfinite(l0[l]) and math.isfinite(mse[l]))] or ["the structural loss"]
+        raise HSAEError(f"the loss became non-finite at step {self.step} ({', '.join(where)}); are the activations scaled "
+                        f"(the normaliser gives E||x|| = sqrt(d))? The run folder keeps its last checkpoint")
     lams = self.lambdas
     # the controllers' authority: full while lr is above 10% of its peak, then falling with it, so that λ
     # freezes instead of winding up when the schedule leaves the thresholds unable to follow
@@ -400,6 +404,8 @@ def load_checkpoint(self: Trainer, path):
 def save_checkpoint(self: Trainer):
     "Write a checkpoint (rank 0 only) and the history so far."
     if self.run_dir is None or self.rank != 0: return None
+    bad = [n for n, p in self.model.named_parameters() if not torch.isfinite(p).all()]
+    if bad: raise HSAEError(f"refusing to save non-finite weights at step {self.step}: {bad[:4]}")
     path = write_checkpoint(self.run_dir, self.state_dict(), self.tcfg.keep_checkpoints)
     atomic_write(self.run_dir / "history.csv", self.history.to_csv(index=False))
     return path
