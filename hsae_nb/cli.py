@@ -213,7 +213,8 @@ def hsae_view(
         data = read_json(run_dir / "config.json").get("data") or {}
         cdir = cache or data.get("cache_dir")
         if cdir is None: raise HSAEError(f"{run_dir} has no contexts.json and records no activation cache: pass --cache")
-        loader = ActivationLoader(cdir, 1, split=split, test_fraction=data.get("test_fraction") or 0.05)
+        loader = ActivationLoader(cdir, 1, split=split, test_fraction=data.get("test_fraction") or 0.05,
+                                  exclude_positions=data.get("exclude_positions", ()))   # contexts from the positions trained on
         tok = load_tokenizer(tokenizer or loader.manifest["model"])
         compute_contexts(run_dir, HSAE.load(run_dir), loader, tok)
     path = Forest.from_run(run_dir).to_html(out or run_dir / "forest.html", title or f"HSAE forest · {run_dir.name}")

@@ -29,18 +29,21 @@ class _TopK:
 @torch.no_grad()
 def feature_positions(model: HSAE, loader: ActivationLoader, n_top: int = 10, n_sampled: int = 5,
                       chunk: int = 2048, seed: int = 0, progress: bool = True) -> list:
-    "One pass over the loader's shards: per level, the (values, global rows) of the top and the sampled positions."
+    "One pass over the loader's shards: per level, the (values, global rows) of the top and the sampled positions (the loader's excluded positions never count)."
     g = torch.Generator().manual_seed(seed)
     model.eval()
     tops = [_TopK(w, n_top) for w in model.cfg.widths]
     samples = [_TopK(w, n_sampled) for w in model.cfg.widths]
-    row0 = 0
+    row0, per_seq = 0, loader.manifest["context_size"] - 1
+    excluded = torch.tensor(getattr(loader, "exclude_positions", ()), dtype=torch.long)
     for i in tqdm(range(len(loader.shards)), disable=not progress, desc="contexts"):
         acts = read_shard(loader.dir, loader.shards[i], loader.verify)["acts"]
         for x in acts.split(chunk):
             x = x.float() * loader.scale
+            rows = torch.arange(row0, row0 + len(x))
+            skip = torch.isin(rows % per_seq + 1, excluded)       # positions the run was trained without
             for l, level in enumerate(model.levels):
-                a = level.encode(x)
+                a = level.encode(x).masked_fill(skip[:, None], 0.0)
                 tops[l].add(torch.where(a > 0, a, -float("inf")), row0)
                 key = torch.rand(a.shape, generator=g).log() / a.clamp_min(1e-30)   # weighted reservoir key
                 samples[l].add(torch.where(a > 0, key, -float("inf")), row0)
