@@ -293,18 +293,18 @@ def _after_step(self: Trainer, x_BD, out, aux):
     p = out.parts
     var = (x_BD - x_BD.mean(0)).pow(2).sum(-1).mean()
     stats = all_reduce_([torch.cat([p.l0.float(), p.mse.float(), p.pc.float(), var[None], p.total[None], aux[None]])])[0].tolist()
-    fired = all_reduce_([fired_features(a).float() for a in out.acts], "max")
-    for l, f in enumerate(fired): self.since_fired[l] = torch.where(f > 0, 0, self.since_fired[l] + 1)
-    if self.tcfg.dead_mode == "revive": self._revive(x_BD)
-    if self.coact is not None:
-        self.coact.update([a.dense() if isinstance(a, SparseActs) else a for a in out.acts])
-        all_reduce_(self.coact.both + self.coact.child_rate)
     L = len(self.controllers)
     l0, mse, pc = stats[:L], stats[L:2 * L], stats[2 * L:3 * L - 1]
     if not all(math.isfinite(v) for v in stats):           # stop before anything non-finite reaches a checkpoint
         where = [f"level {l}" for l in range(L) if not (math.isfinite(l0[l]) and math.isfinite(mse[l]))] or ["the structural loss"]
         raise HSAEError(f"the loss became non-finite at step {self.step} ({', '.join(where)}); are the activations scaled "
                         f"(the normaliser gives E||x|| = sqrt(d))? The run folder keeps its last checkpoint")
+    fired = all_reduce_([fired_features(a).float() for a in out.acts], "max")
+    for l, f in enumerate(fired): self.since_fired[l] = torch.where(f > 0, 0, self.since_fired[l] + 1)
+    if self.tcfg.dead_mode == "revive": self._revive(x_BD)
+    if self.coact is not None:
+        self.coact.update([a.dense() if isinstance(a, SparseActs) else a for a in out.acts])
+        all_reduce_(self.coact.both + self.coact.child_rate)
     lams = self.lambdas
     # the controllers' authority: full while lr is above 10% of its peak, then falling with it, so that λ
     # freezes instead of winding up when the schedule leaves the thresholds unable to follow
@@ -328,7 +328,7 @@ def _after_step(self: Trainer, x_BD, out, aux):
 
 @patch
 def _trim_thresholds(self: Trainer, l0: list, weight: float):
-    "Late in the schedule, scale each level's thresholds toward its target L0 directly (Adam can no longer move them)."
+    "Scale each level's thresholds toward its target L0 directly, by `weight` in [0, 1] (rising as the learning rate runs out)."
     for lv, t, v in zip(self.model.levels, self.cfg.targets, l0):
         e = max(-self.tcfg.trim_clip, min(self.tcfg.trim_clip, math.log(max(v, 1e-3) / t)))
         lv.threshold.data.mul_(math.exp(self.tcfg.threshold_trim * weight * e))
