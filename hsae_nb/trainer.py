@@ -367,7 +367,7 @@ def _sync_initial_weights(self: Trainer):
 def state_dict(self: Trainer) -> dict:
     "Everything needed to continue this run exactly."
     h = self.model.hierarchy.to("cpu")
-    return dict(version=CKPT_VERSION, step=self.step, batches_drawn=self.batches_drawn, skipped=self.skipped,
+    return dict(version=CKPT_VERSION, step=self.step, batches_drawn=self.batches_drawn, skipped=self.skipped, couple_at=self.couple_at,
                 hsae=config_to_dict(self.cfg), train=config_to_dict(self.tcfg),
                 model={k: v.cpu() for k, v in self.model.state_dict().items()},
                 hierarchy=h.state_dict(), hierarchy_step=h.step, optimizer=self.opt.state_dict(),
@@ -384,7 +384,10 @@ def load_checkpoint(self: Trainer, path):
     s = read_checkpoint(path)
     for name, saved, current in (("HSAEConfig", s["hsae"], config_to_dict(self.cfg)), ("TrainConfig", s["train"], config_to_dict(self.tcfg))):
         diff = config_diff(saved, current)
-        if diff: raise CheckpointError(f"{path} was written with a different {name}: fields {diff} differ")
+        if diff == ["total_steps"] and current["total_steps"] > s["step"]:     # extending (or shortening) an unfinished schedule
+            warnings.warn(f"{path}: total_steps {saved['total_steps']} -> {current['total_steps']}: the warm-up/cosine schedule is "
+                          f"recomputed for the new total from step {s['step']} on (the learning rate jumps to its new value there)")
+        elif diff: raise CheckpointError(f"{path} was written with a different {name}: fields {diff} differ")
     self.model.load_state_dict(s["model"])
     self.model.set_hierarchy(Hierarchy.from_state_dict(self.cfg.widths, s["hierarchy"], s["hierarchy_step"]))
     self.opt.load_state_dict(s["optimizer"])
@@ -395,6 +398,7 @@ def load_checkpoint(self: Trainer, path):
     self.gen.set_state(s["gen"]); torch.set_rng_state(s["torch_rng"])
     if self.coact is not None: self.coact.load_state_dict({k: v if k == "n_updates" else [t.to(self.device) for t in v] for k, v in s["coact"].items()})
     self.step, self.batches_drawn, self.skipped, self.rows = s["step"], s["batches_drawn"], s["skipped"], list(s["rows"])
+    self.couple_at = s.get("couple_at", self.couple_at)      # coupling started where the run first put it
     if s["data"] is not None and hasattr(self.data, "load_state_dict"): self.data.load_state_dict(s["data"])
     else:                                      # a plain iterator: replay it up to the saved position
         it = self._batches()
