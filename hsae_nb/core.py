@@ -216,8 +216,12 @@ def seed_everything(seed: int) -> torch.Generator:
 
 def get_device(device: str | torch.device | None = None) -> torch.device:
     "`device`, or CUDA when available else CPU. CUDA is only queried here, never at import."
-    if device is not None and str(device) != "auto": return torch.device(device)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device is None or str(device) == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try: dev = torch.device(device)
+    except (RuntimeError, TypeError) as e: raise HSAEError(f"unknown device {device!r}: {e}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise HSAEError(f"device {device!r} asked for, but this torch build sees no CUDA device (torch.cuda.is_available() is False)")
+    return dev
 
 # %% ../nbs/00_core.ipynb #f0d0f2e5
 def sparse_stream(d: int, n_atoms: int, k: int, batch: int, generator: torch.Generator):
