@@ -13,9 +13,9 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_VARIANTS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS', 'HSAEError',
-           'ConfigError', 'CheckpointError', 'HSAEConfig', 'TrainConfig', 'baseline_config', 'literal_recipe',
-           'config_to_dict', 'config_from_dict', 'preset', 'train_preset', 'seed_everything', 'get_device',
-           'sparse_stream', 'atomic_write', 'write_json', 'read_json']
+           'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level', 'TrainConfig', 'baseline_config',
+           'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset', 'seed_everything',
+           'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -97,7 +97,7 @@ class HSAEConfig:
     @property
     def targets(self) -> tuple:
         "Target L0 of each level (the scalar repeated, or the per-level tuple)."
-        return self.target_l0 if isinstance(self.target_l0, tuple) else (self.target_l0,) * self.n_levels
+        return per_level(self.target_l0, self.n_levels)
 
     @property
     def offsets(self):
@@ -106,6 +106,10 @@ class HSAEConfig:
 
 def _check(ok, msg):
     if not ok: raise ConfigError(msg)
+
+def per_level(value, n: int) -> tuple:
+    "One value per level: a sequence as it is, a scalar repeated n times."
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
 
 def _targets(t, widths):
     "A validated target L0: a float, or a tuple with one value per level, each in (0, width]."

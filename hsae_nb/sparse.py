@@ -7,7 +7,7 @@ from __future__ import annotations
 import warnings, weakref
 from typing import NamedTuple, Sequence
 import torch
-from .core import HSAEError, STEP_PATHS
+from .core import HSAEError, STEP_PATHS, per_level
 from .level import SAELevel, JumpReLUFn, StepFn
 from .structure import SiblingIndex
 from .perturb import Substitution
@@ -290,8 +290,7 @@ def choose_path(path: str, batch: int, widths: Sequence[int], target_l0) -> str:
     "'dense' or 'sparse' for a step of this shape: the given path, or the expected winner for 'auto'."
     if path not in STEP_PATHS: raise HSAEError(f"path must be one of {STEP_PATHS}, got {path!r}")
     if path != "auto": return path
-    targets = target_l0 if isinstance(target_l0, (tuple, list)) else [target_l0] * len(widths)
-    dense_enough = sum(targets) / sum(widths) > SPARSE_MAX_DENSITY      # all levels' active entries over all columns
+    dense_enough = sum(per_level(target_l0, len(widths))) / sum(widths) > SPARSE_MAX_DENSITY      # all levels' active entries over all columns
     return "dense" if dense_enough or batch * sum(widths) < SPARSE_MIN_WORK else "sparse"
 
 def too_dense(sa: Sequence[SparseActs]) -> bool:

@@ -13,7 +13,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from .core import (TrainConfig, HSAEError, ConfigError, CheckpointError, config_to_dict,
+from .core import (TrainConfig, per_level, HSAEError, ConfigError, CheckpointError, config_to_dict,
                           get_device, atomic_write)
 from .level import SAELevel, make_controller
 from .structure import Hierarchy, CoactivationStats, update_due
@@ -102,8 +102,7 @@ def firing_quantile(z_BF: torch.Tensor, rate: float) -> torch.Tensor:
 @torch.no_grad()
 def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0):
     "Set every level's thresholds so that each feature fires on target/width of the rows of x (one target, or one per level)."
-    targets = target_l0 if isinstance(target_l0, (tuple, list)) else [target_l0] * len(model.levels)
-    for level, t in zip(model.levels, targets):
+    for level, t in zip(model.levels, per_level(target_l0, len(model.levels))):
         level.threshold.copy_(firing_quantile(level.pre_acts(x_BD), t / level.width))
 
 # %% ../nbs/06_trainer.ipynb #a621d3ae
