@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_cache.ipynb #5a17da72
 from __future__ import annotations
-import hashlib, itertools, math, time
+import hashlib, itertools, math, tempfile, time
 from pathlib import Path
 from typing import Sequence
 import torch
@@ -15,7 +15,7 @@ from .data import LM, Corpus, ActivationSite, pack_sequences
 
 # %% auto #0
 __all__ = ['MANIFEST', 'FORMAT', 'IDENTITY', 'NORM_VECTORS', 'DTYPES', 'shard_file', 'write_shard', 'read_shard', 'read_manifest',
-           'update_normaliser', 'harvest', 'ActivationLoader', 'sae_metadata']
+           'update_normaliser', 'harvest', 'check_cache_folder', 'ActivationLoader', 'sae_metadata']
 
 # %% ../nbs/05a_cache.ipynb #2704a765
 MANIFEST, FORMAT = "manifest.json", "hsae_nb.activations/1"
@@ -71,10 +71,14 @@ def _start_manifest(folder: Path, identity: dict) -> dict:
     "The existing manifest if its identity matches, else a fresh one; a mismatch is an error."
     if not (folder / MANIFEST).exists(): return dict(format=FORMAT, **identity, normaliser=None, shards=[])
     m = read_manifest(folder)
-    diff = [k for k in IDENTITY if m.get(k) != identity[k]]
+    _refuse_other_identity(folder, m, identity)
+    return m
+
+def _refuse_other_identity(folder: Path, m: dict, identity: dict):
+    "An error naming the settings in which the cache in `folder` differs from `identity` (the keys given)."
+    diff = [k for k in IDENTITY if k in identity and m.get(k) != identity[k]]
     if diff: raise HSAEError(f"{folder} holds a cache harvested with different settings ({', '.join(diff)}); "
                              f"it has {dict((k, m.get(k)) for k in diff)}: use another directory")
-    return m
 
 # %% ../nbs/05a_cache.ipynb #5f71ff97
 @torch.no_grad()
@@ -126,6 +130,18 @@ def harvest(lm: LM, corpus: Corpus, out_dir, layer: int, n_tokens: int, context_
     m["last_run"] = dict(sequences=new, seconds=time.perf_counter() - t0, forward_seconds=t_fwd)
     write_json(out_dir / MANIFEST, m)
     return m
+
+# %% ../nbs/05a_cache.ipynb #d2ce58de
+def check_cache_folder(out_dir, **identity) -> Path:
+    "Before any model loads: `out_dir` can be created and written, and a cache already in it has `identity`'s settings."
+    out_dir = Path(out_dir)
+    probe = out_dir
+    while not probe.exists(): probe = probe.parent      # the folder a mkdir of out_dir would write into
+    if not probe.is_dir(): raise HSAEError(f"cannot create the cache folder {out_dir}: {probe} is a file, not a folder")
+    try: tempfile.TemporaryFile(dir=probe).close()
+    except OSError as e: raise HSAEError(f"cannot write the cache folder {out_dir}: {e.strerror} in {probe}") from None
+    if (out_dir / MANIFEST).exists(): _refuse_other_identity(out_dir, read_manifest(out_dir), identity)
+    return out_dir
 
 # %% ../nbs/05a_cache.ipynb #6fbf5d77
 class ActivationLoader:

@@ -12,8 +12,8 @@ import torch
 from .core import HSAEError
 
 # %% auto #0
-__all__ = ['BUNDLED', 'docstrings', 'Corpus', 'open_corpus', 'cache_root', 'LM', 'load_lm', 'load_tokenizer', 'tiny_lm',
-           'ActivationSite', 'pack_sequences']
+__all__ = ['BUNDLED', 'docstrings', 'Corpus', 'open_corpus', 'cache_root', 'LM', 'load_lm', 'load_tokenizer', 'lm_config',
+           'tiny_lm', 'ActivationSite', 'pack_sequences']
 
 # %% ../nbs/05_data.ipynb #b55bcaf4
 _SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__", "turtledemo", "lib2to3"}
@@ -152,6 +152,14 @@ def load_tokenizer(name_or_path: str = "smollm2-135m", offline: bool = False):
     path = _bundled_folder(name_or_path) if name_or_path in BUNDLED else name_or_path
     try: return AutoTokenizer.from_pretrained(path, local_files_only=offline or Path(path).is_dir())
     except (OSError, ValueError) as e: raise HSAEError(f"cannot load the tokenizer of {name_or_path!r}: {str(e).splitlines()[0]}") from None
+
+# %% ../nbs/05_data.ipynb #c4085036
+def lm_config(name_or_path: str = "smollm2-135m", offline: bool = False):
+    "The transformers config of a bundled name, local folder or Hugging Face id, without loading weights."
+    from transformers import AutoConfig
+    path = _bundled_folder(name_or_path) if name_or_path in BUNDLED else name_or_path
+    try: return AutoConfig.from_pretrained(path, local_files_only=offline or Path(path).is_dir())
+    except (OSError, ValueError) as e: raise HSAEError(f"cannot read the config of model {name_or_path!r}: {str(e).splitlines()[0]}") from None
 
 # %% ../nbs/05_data.ipynb #74c416a4
 def tiny_lm(d_model: int = 32, n_layers: int = 3, vocab: int = 300, seed: int = 0) -> LM:

@@ -1,0 +1,161 @@
+"""The reproduction behind `nbs/20_paper.ipynb` and the README table: HSAE against the post-hoc baseline and
+the ablations, on SmolLM2-135M block-15 activations, at 10-20M training tokens per run.
+
+    python tools/paper_runs.py --cache DIR --runs DIR [--only NAME,NAME] [--threads N]   # train + evaluate, resumable
+    python tools/paper_runs.py --runs DIR --collect                                       # only rebuild the results JSON
+    python tools/paper_runs.py --list
+
+Every run checkpoints every 500 steps and resumes exactly, so the script can be killed and started again; a
+run whose `reproduction_entry.json` exists is finished and only collected. After each finished run the
+results JSON (`nbs/results/paper_reproduction.json`) is rebuilt from every finished run folder, so a kill
+loses one run at most and two runners working on different runs never drop each other's results.
+"""
+import argparse, json, platform, sys, time
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "nbs" / "results" / "paper_reproduction.json"
+ENTRY = "reproduction_entry.json"
+
+# One protocol for every run: the demo preset's shape and optimiser, batch 1024, target L0 20 on each level,
+# a forest re-assigned every 1000 steps after coupling starts at the end of warm-up.
+PROTOCOL = dict(preset="demo", widths="256,512,1024,2048", target_l0="20", batch_size=1024, lr=1e-3,
+                update_every=1000, checkpoint_every=500, test_fraction=0.05)
+TARGET_L0, L0_TOLERANCE = 20.0, 0.05
+SPLICE_SEQUENCES = 64                       # held-out sequences on which each level is spliced into the LM
+
+# name: (steps, seeds, overrides of hsae_train). The main pair gets 20M tokens; the ablations 10M, with an HSAE
+# and a post-hoc run at the same 10M budget so that every ablation has a reference trained as long as itself.
+VARIANTS = {
+    "HSAE":              (20_000, (0, 1), {}),
+    "post-hoc":          (20_000, (0, 1), dict(baseline=True)),
+    "HSAE 10M":          (10_000, (0, 1), {}),
+    "post-hoc 10M":      (10_000, (0, 1), dict(baseline=True)),
+    "HSAE r=0":          (10_000, (0, 1), dict(perturb_rate=0.0)),
+    "HSAE ρ=0":          (10_000, (0, 1), dict(rho=0.0)),
+    "HSAE literal":      (10_000, (0, 1), dict(literal=True)),
+    "HSAE ρ=0.1 r=0":    (10_000, (0,), dict(rho=0.1, perturb_rate=0.0)),
+    "HSAE ρ=1 r=0":      (10_000, (0,), dict(rho=1.0, perturb_rate=0.0)),
+}
+
+
+def run_name(variant: str, seed: int) -> str: return f"{variant} seed {seed}"
+
+
+def run_folder(runs: Path, variant: str, seed: int) -> Path:
+    slug = variant.replace(" ", "_").replace("=", "").replace("ρ", "rho").replace(".", "p")
+    return runs / f"{slug}_s{seed}"
+
+
+def all_runs():
+    "(variant, seed, steps, overrides) in the order they are worth running: main pair first, seed 0 before seed 1."
+    order = [(v, s) for s in (0, 1) for v in VARIANTS if s in VARIANTS[v][1]]
+    return [(v, s, VARIANTS[v][0], VARIANTS[v][2]) for v, s in order]
+
+
+def pooled(rd: Path, n_pairs: int) -> dict:
+    "P(p|c) and P(c|p) pooled over tokens (each edge weighted by how often its child / parent fires)."
+    e = pd.concat([pd.read_csv(rd / f"edges_level_{l}.csv") for l in range(1, n_pairs + 1)])
+    return dict(p_parent_given_child_pooled=float(e.n_both.sum() / e.n_child.sum()),
+                p_child_given_parent_pooled=float(e.n_both.sum() / e.n_parent.sum()))
+
+
+def entry(rd: Path, variant: str, seed: int, steps: int, over: dict, seconds: float, steps_run: int) -> dict:
+    "Everything the table and the figures need from one finished, evaluated run."
+    m = json.loads((rd / "metrics.json").read_text())
+    hist = pd.read_csv(rd / "history.csv")
+    levels, pairs = m["levels"], m["pairs"]
+    l0 = [lv["l0"] for lv in levels]
+    ok = all(abs(x / TARGET_L0 - 1) <= L0_TOLERANCE for x in l0)
+    s = dict(m["summary"])
+    s["hamming_per_l0"] = s["hamming"] / s["l0"]
+    s.update(pooled(rd, len(pairs)))
+    lm = m.get("lm") or []
+    if lm: s["ce_loss_score"] = sum(x["ce_loss_score"] for x in lm) / len(lm)
+    for p in pairs:                                       # Hamming per pair relative to the pair's mean L0
+        p["hamming_per_l0"] = p["hamming"] / ((l0[p["parent_level"]] + l0[p["child_level"]]) / 2)
+    last = hist.iloc[-1]
+    return dict(variant=variant, seed=seed, overrides=over, steps=int(last["step"]), planned_steps=steps,
+                batch_size=PROTOCOL["batch_size"], tokens_trained=int(last["step"]) * PROTOCOL["batch_size"],
+                l0_within_5pct=ok, l0_levels=l0, summary=s, levels=levels, pairs=pairs, lm=lm,
+                init_cos_final=[float(last[f"init_cos_{l}"]) for l in range(len(levels))],
+                training_l0_final=[float(last[f"l0_{l}"]) for l in range(len(levels))],
+                eval_tokens=m.get("n_tokens"),
+                last_invocation=dict(steps=steps_run, seconds=seconds, threads=torch.get_num_threads()))
+
+
+def train_and_eval(cache: str, runs: Path, variant: str, seed: int, steps: int, over: dict, threads: int | None):
+    from hsae_nb.cli import hsae_train, hsae_eval
+    from hsae_nb.core import write_json
+    rd = run_folder(runs, variant, seed)
+    if (rd / ENTRY).exists(): return
+    print(f"== {run_name(variant, seed)}: {steps} steps × {PROTOCOL['batch_size']} -> {rd}", flush=True)
+    t = time.perf_counter()
+    kw = {k: v for k, v in PROTOCOL.items() if k != "test_fraction"}
+    tr = hsae_train(cache, str(rd), steps=steps, seed=seed, resume=(rd / "config.json").exists(), threads=threads,
+                    test_fraction=PROTOCOL["test_fraction"], quiet=True, **kw, **over)
+    seconds, steps_run = time.perf_counter() - t, tr.step
+    hsae_eval(str(rd), splice=SPLICE_SEQUENCES, threads=threads)
+    write_json(rd / ENTRY, entry(rd, variant, seed, steps, over, seconds, steps_run))
+
+
+def collect(runs: Path, cache: str | None = None) -> dict:
+    "Rebuild the results JSON from every finished run folder under `runs`."
+    from hsae_nb.core import write_json, read_json
+    old = read_json(RESULTS) if RESULTS.exists() else {}
+    out = dict(version=2, protocol=dict(PROTOCOL, target_l0=TARGET_L0, l0_tolerance=L0_TOLERANCE,
+                                        splice_sequences=SPLICE_SEQUENCES,
+                                        variants={v: dict(steps=st, seeds=list(se), overrides=o) for v, (st, se, o) in VARIANTS.items()}),
+               machine=dict(cpu=platform.processor() or platform.machine(), torch=torch.__version__),
+               runs={})
+    for variant, seed, _, _ in all_runs():
+        f = run_folder(runs, variant, seed) / ENTRY
+        if f.exists(): out["runs"][run_name(variant, seed)] = json.loads(f.read_text())
+    cache = cache or next((json.loads((run_folder(runs, v, s) / "config.json").read_text())["data"]["cache_dir"]
+                           for v, s, _, _ in all_runs() if (run_folder(runs, v, s) / "config.json").exists()), None)
+    if cache:
+        m = json.loads((Path(cache) / "manifest.json").read_text())
+        out["cache"] = dict(model=m["model"], layer=m["layer"], hook=m["hook_name"], context_size=m["context_size"],
+                            vectors=sum(s["vectors"] for s in m["shards"]), shards=len(m["shards"]), corpus=m["text_source"])
+    for k in ("paper_reference",):                      # kept from the notebook's earlier writes
+        if k in old: out[k] = old[k]
+    write_json(RESULTS, out)
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cache", help="activation cache (hsae_cache) to train on")
+    ap.add_argument("--runs", required="--list" not in (argv or sys.argv), help="folder for the run folders (outside git)")
+    ap.add_argument("--only", help="comma-separated variant names to run (default: all, in priority order)")
+    ap.add_argument("--seeds", help="comma-separated seeds to run (default: each variant's)")
+    ap.add_argument("--threads", type=int, help="torch CPU threads")
+    ap.add_argument("--collect", action="store_true", help="only rebuild the results JSON from finished runs")
+    ap.add_argument("--list", action="store_true", help="print the runs and exit")
+    a = ap.parse_args(argv)
+    todo = all_runs()
+    if a.only:
+        names = [n.strip() for n in a.only.split(",")]
+        bad = [n for n in names if n not in VARIANTS]
+        if bad: ap.error(f"unknown variant(s) {bad}; choose from {list(VARIANTS)}")
+        todo = [r for r in todo if r[0] in names]
+    if a.seeds: todo = [r for r in todo if r[1] in {int(s) for s in a.seeds.split(",")}]
+    if a.list:
+        for v, s, st, o in todo: print(f"{run_name(v, s):28s} {st:>6} steps  {o}")
+        return
+    runs = Path(a.runs)
+    if not a.collect:
+        if not a.cache or not (Path(a.cache) / "manifest.json").exists(): ap.error(f"--cache {a.cache!r} is not an activation cache")
+        runs.mkdir(parents=True, exist_ok=True)
+        for v, s, st, o in todo:
+            train_and_eval(a.cache, runs, v, s, st, o, a.threads)
+            collect(runs, a.cache)
+    out = collect(runs, a.cache)
+    print(f"{RESULTS}: {len(out['runs'])} finished runs")
+
+
+if __name__ == "__main__":
+    main()
