@@ -10,7 +10,7 @@ from typing import Sequence
 import torch
 from safetensors.torch import save as st_save, load as st_load
 from tqdm.auto import tqdm
-from .core import HSAEError, CheckpointError, atomic_write, write_json, read_json
+from .core import HSAEError, CheckpointError, atomic_write, write_json, read_json, lock_folder, unlock_folder
 from .data import LM, Corpus, ActivationSite, pack_sequences
 
 # %% auto #0
@@ -92,6 +92,13 @@ def harvest(lm: LM, corpus: Corpus, out_dir, layer: int, n_tokens: int, context_
     bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
     identity = dict(model=lm.name, layer=layer, hook_name=site.hook_name, d_in=lm.d_model, context_size=context_size,
                     dtype=dtype, text_source=corpus.describe(), seqs_per_shard=seqs_per_shard, bos_token_id=bos)
+    if out_dir.exists(): lock_folder(out_dir, "cache folder")   # one harvester per folder (a new one locks at its first shard)
+    try: return _harvest_into(lm, corpus, out_dir, site, identity, n_tokens, context_size, batch_size, seqs_per_shard, dtype, progress)
+    finally: unlock_folder(out_dir)
+
+def _harvest_into(lm, corpus, out_dir, site, identity, n_tokens, context_size, batch_size, seqs_per_shard, dtype, progress) -> dict:
+    "harvest's work once its arguments are checked; the caller holds (or takes at the first shard) the folder's lock."
+    tok, bos = lm.tokenizer, identity["bos_token_id"]
     m = _start_manifest(out_dir, identity)
     m.update(hf_module=site.hf_module, target_tokens=n_tokens)
     per_seq = context_size - 1
@@ -118,6 +125,7 @@ def harvest(lm: LM, corpus: Corpus, out_dir, layer: int, n_tokens: int, context_
         if not torch.isfinite(acts_ND).all():
             raise HSAEError(f"NaN or Inf in the activations of shard {i} (sequences {done_seqs + new}..{done_seqs + new + len(batch) - 1}); nothing was written for it")
         stored = acts_ND.to(DTYPES[dtype])
+        lock_folder(out_dir, "cache folder")                # a no-op once held
         m["shards"].append(write_shard(out_dir, i, stored, tokens_ST))
         m["normaliser"] = update_normaliser(m["normaliser"], stored)
         m["tokens"] = sum(s["vectors"] for s in m["shards"])
@@ -131,7 +139,7 @@ def harvest(lm: LM, corpus: Corpus, out_dir, layer: int, n_tokens: int, context_
     write_json(out_dir / MANIFEST, m)
     return m
 
-# %% ../nbs/05a_cache.ipynb #d2ce58de
+# %% ../nbs/05a_cache.ipynb #cf6b78fd
 def check_cache_folder(out_dir, **identity) -> Path:
     "Before any model loads: `out_dir` can be created and written, and a cache already in it has `identity`'s settings."
     out_dir = Path(out_dir)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #6121a73f
 from __future__ import annotations
-import json, math, os, random, tempfile
+import json, math, os, random, socket, tempfile, time
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import numpy as np
@@ -12,10 +12,10 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_VARIANTS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS', 'HSAEError',
-           'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level', 'TrainConfig', 'baseline_config',
+__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_VARIANTS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS', 'LOCK_FILE',
+           'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level', 'TrainConfig', 'baseline_config',
            'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset', 'seed_everything',
-           'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json']
+           'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json', 'lock_folder', 'unlock_folder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -276,3 +276,30 @@ def read_json(path) -> dict:
     if not path.exists(): raise CheckpointError(f"missing file: {path}")
     try: return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e: raise CheckpointError(f"corrupted JSON in {path}: {e}") from None
+
+# %% ../nbs/00_core.ipynb #137a98a5
+LOCK_FILE = ".hsae_lock"
+_HELD_LOCKS: dict = {}                               # resolved folder -> open descriptor holding its flock
+
+def lock_folder(folder, what: str = "folder") -> Path:
+    "Lock `folder` (created if needed) for this process; an error naming the holder if another process has it."
+    try: import fcntl
+    except ImportError: return Path(folder)          # no flock on this OS: no locking
+    folder = Path(folder).resolve()
+    if folder in _HELD_LOCKS: return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+        os.close(fd)
+        raise HSAEError(f"the {what} {folder} is in use by {holder}: wait for it to finish, stop it, or choose another {what}") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
+    _HELD_LOCKS[folder] = fd
+    return folder
+
+def unlock_folder(folder):
+    "Release this process's lock on `folder` (closing the descriptor drops the flock); a no-op if not held."
+    fd = _HELD_LOCKS.pop(Path(folder).resolve(), None)
+    if fd is not None: os.close(fd)

@@ -153,7 +153,7 @@ def load_tokenizer(name_or_path: str = "smollm2-135m", offline: bool = False):
     try: return AutoTokenizer.from_pretrained(path, local_files_only=offline or Path(path).is_dir())
     except (OSError, ValueError) as e: raise HSAEError(f"cannot load the tokenizer of {name_or_path!r}: {str(e).splitlines()[0]}") from None
 
-# %% ../nbs/05_data.ipynb #c4085036
+# %% ../nbs/05_data.ipynb #1219e9c4
 def lm_config(name_or_path: str = "smollm2-135m", offline: bool = False):
     "The transformers config of a bundled name, local folder or Hugging Face id, without loading weights."
     from transformers import AutoConfig

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import (TrainConfig, per_level, HSAEError, ConfigError, CheckpointError, config_to_dict,
-                          get_device, atomic_write)
+                          get_device, atomic_write, lock_folder, unlock_folder)
 from .level import SAELevel, make_controller
 from .structure import Hierarchy, CoactivationStats, update_due
 from .model import HSAE
@@ -223,6 +223,7 @@ class Trainer:
         self.step, self.batches_drawn, self.skipped, self.rows = 0, 0, 0, []
         self._data_iter, self._wandb = None, self._init_wandb(wandb_project)
         self._sync_initial_weights()
+        if self.run_dir is not None and self.rank == 0: lock_folder(self.run_dir, "run folder")   # one writer per run folder
         if self.run_dir is not None and checkpoint_paths(self.run_dir):
             if not resume: raise CheckpointError(f"{self.run_dir} already holds checkpoints: pass resume=True or choose another run_dir")
             self.load_checkpoint(checkpoint_paths(self.run_dir)[-1])
@@ -447,4 +448,5 @@ def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, a
     if self.run_dir is not None and self.rank == 0:
         data = self.data.describe() if hasattr(self.data, "describe") else None
         self.model.save(self.run_dir, metadata, activation_scale, extra_config={"train": config_to_dict(tcfg), "data": data})
+        if self.step >= tcfg.total_steps: unlock_folder(self.run_dir)     # finished: another process may extend it
     return self.history

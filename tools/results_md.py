@@ -12,7 +12,7 @@ COLS = [("l0", "L0", "{:.1f}"), ("explained_variance_legacy", "EV", "{:.3f}"), (
         ("p_child_given_parent", "P(c\\|p) ↑", "{:.3f}"), ("hamming", "Hamming ↓", "{:.2f}")]
 
 
-def reproduction_table(path=ROOT / "nbs" / "results" / "paper_reproduction.json") -> str:
+def reproduction_table(path=ROOT / "nbs" / "results" / "paper_reproduction_1M.json") -> str:
     r = json.loads(Path(path).read_text())
     PAPER = r["paper_reference"]                      # written by nbs/20_paper.ipynb next to our numbers
     lines = ["| run | " + " | ".join(c[1] for c in COLS) + " | Hamming / L0 | paper's Hamming | train min |",
