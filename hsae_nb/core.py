@@ -277,7 +277,7 @@ def read_json(path) -> dict:
     try: return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e: raise CheckpointError(f"corrupted JSON in {path}: {e}") from None
 
-# %% ../nbs/00_core.ipynb #137a98a5
+# %% ../nbs/00_core.ipynb #5956d9e7
 LOCK_FILE = ".hsae_lock"
 _HELD_LOCKS: dict = {}                               # resolved folder -> open descriptor holding its flock
 

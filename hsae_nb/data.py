@@ -64,20 +64,40 @@ def _round_robin(iterators: list) -> Iterator:
             try: yield next(it)
             except StopIteration: live.remove(it)
 
+_BUILDERS = {".txt": "text", ".jsonl": "json", ".json": "json", ".parquet": "parquet"}   # `datasets` builder per suffix
+
+def _file_groups(files: Sequence[str]) -> dict:
+    "Files grouped by the `datasets` builder that reads them; an unsupported suffix is an error naming the file."
+    groups = {}
+    for f in files:
+        b = _BUILDERS.get(Path(f).suffix.lower())
+        if b is None: raise HSAEError(f"unsupported file type {Path(f).suffix or '(none)'!r} of {f}: use .txt, .jsonl, .json or .parquet")
+        groups.setdefault(b, []).append(f)
+    return groups
+
+def _rows(ds, col: str, where: str) -> Iterator[str]:
+    "The non-empty `col` values of a streamed dataset; a read error names `where`."
+    try:
+        for row in ds:
+            if col not in row: raise HSAEError(f"{where} has no column {col!r}; columns: {sorted(row)}")
+            if row[col]: yield row[col]
+    except HSAEError: raise
+    except Exception as e:                              # pyarrow / json errors otherwise name no file
+        raise HSAEError(f"cannot read {where}: {type(e).__name__}: {(str(e).splitlines() or [''])[0]}") from None
+
 def _hf_texts(spec: dict) -> Iterator[str]:
-    "Stream the text column of a `datasets` dataset (remote by name, or local files)."
+    "Stream the text column of a `datasets` dataset (remote by name), or of local files one by one."
     import datasets
     col = spec.get("text_column", "text")
-    if spec.get("files"):
-        ext = Path(spec["files"][0]).suffix.lstrip(".")
-        builder = {"txt": "text", "jsonl": "json", "json": "json", "parquet": "parquet"}.get(ext)
-        if builder is None: raise HSAEError(f"unsupported file type {ext!r}: use .txt, .jsonl, .json or .parquet")
-        ds = datasets.load_dataset(builder, data_files=spec["files"], split="train", streaming=True)
-    else:
+    if not spec.get("files"):
         ds = datasets.load_dataset(spec["name"], spec.get("config"), split=spec.get("split", "train"), streaming=True)
-    for row in ds:
-        if col not in row: raise HSAEError(f"the dataset has no column {col!r}; columns: {sorted(row)}")
-        if row[col]: yield row[col]
+        yield from _rows(ds, col, f"the dataset {spec['name']!r}"); return
+    def one_type(builder, files):                        # each file alone, so that an error can name it
+        for f in files:
+            ds = datasets.load_dataset(builder, data_files=[f], split="train", streaming=True)
+            yield from _rows(ds, "text" if builder == "text" else col, f)   # .txt lines are always the 'text' column
+    # several file types (say .jsonl and .txt in one folder) are interleaved, like the embedded corpus's sources
+    yield from _round_robin([one_type(b, fs) for b, fs in _file_groups(spec["files"]).items()])
 
 def open_corpus(source: str | Sequence[str] = "embedded", config: str | None = None, split: str = "train",
                 text_column: str = "text", packages: Sequence[str] = (), min_chars: int = 200) -> Corpus:
@@ -86,8 +106,10 @@ def open_corpus(source: str | Sequence[str] = "embedded", config: str | None = N
     paths = [source] if isinstance(source, (str, Path)) else list(source)
     if all(Path(p).exists() for p in paths):
         files = []
-        for p in map(Path, paths): files += sorted(str(f) for f in p.rglob("*") if f.is_file()) if p.is_dir() else [str(p)]
+        for p in map(Path, paths):                        # hidden files in folders (.DS_Store, .gitkeep) are not text
+            files += sorted(str(f) for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")) if p.is_dir() else [str(p)]
         if not files: raise HSAEError(f"no files found in {paths}")
+        _file_groups(files)                               # an unsupported file is reported now, not mid-harvest
         return Corpus("files", {"files": files, "text_column": text_column})
     if not isinstance(source, str): raise HSAEError(f"files not found: {[p for p in paths if not Path(p).exists()]}")
     return Corpus("hf", {"name": source, "config": config, "split": split, "text_column": text_column})
