@@ -116,7 +116,8 @@ def hsae_train(
     from hsae_nb.core import preset as hsae_preset, train_preset, baseline_config, literal_recipe, seed_everything, PRESETS
     from hsae_nb.model import HSAE
     from hsae_nb.cache import ActivationLoader
-    from hsae_nb.trainer import Trainer
+    from hsae_nb.trainer import Trainer, check_memory
+    from hsae_nb.core import get_device
     if preset not in PRESETS: raise HSAEError(f"unknown preset {preset!r}; choose from {sorted(PRESETS)}")
     if threads: torch.set_num_threads(threads)
     t = dict(seed=seed, path=path, **{k: v for k, v in dict(total_steps=steps, batch_size=batch_size, lr=lr,
@@ -133,6 +134,7 @@ def hsae_train(
     cfg = hsae_preset(preset, d_in=loader.d_in, **{k: v for k, v in over.items() if v is not None})
     if literal: cfg, tcfg = literal_recipe(cfg, tcfg)
     if baseline: cfg, tcfg = baseline_config(cfg, tcfg)
+    check_memory(cfg, tcfg.batch_size, tcfg.path, get_device(device))      # before the model's weights are allocated
     trainer = Trainer(HSAE(cfg, generator=seed_everything(seed)), tcfg, loader, run_dir=run_dir, resume=resume,
                       device=device, progress=not quiet)
     hist = trainer.fit()

@@ -18,12 +18,13 @@ from .core import (TrainConfig, per_level, HSAEError, ConfigError, CheckpointErr
 from .level import SAELevel, make_controller
 from .structure import Hierarchy, CoactivationStats, update_due
 from .model import HSAE
-from .sparse import SparseActs, fired_features
+from .sparse import SparseActs, fired_features, choose_path
 from .cache import sae_metadata
 
 # %% auto #0
-__all__ = ['CKPT_VERSION', 'lr_at', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss', 'auxk_loss', 'remove_parallel_grad_',
-           'firing_quantile', 'calibrate_thresholds_', 'revive_dead_', 'dist_info', 'all_reduce_', 'init_distributed',
+__all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'lr_at', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss',
+           'auxk_loss', 'remove_parallel_grad_', 'firing_quantile', 'calibrate_thresholds_', 'revive_dead_',
+           'memory_estimate', 'available_memory', 'check_memory', 'dist_info', 'all_reduce_', 'init_distributed',
            'checkpoint_paths', 'write_checkpoint', 'read_checkpoint', 'config_diff', 'decoder_sample', 'decoder_drift',
            'controller_options', 'Trainer']
 
@@ -112,6 +113,43 @@ def revive_dead_(level: SAELevel, x_BD: torch.Tensor, dead_F: torch.Tensor, targ
     if not dead_F.any(): return 0
     level.threshold[dead_F] = firing_quantile(dead_pre_acts(level, x_BD, dead_F), target_l0 / level.width)
     return int(dead_F.sum())
+
+# %% ../nbs/06_trainer.ipynb #349b483d
+ACT_BYTES_PER_ENTRY = {"dense": 13 * 4, "sparse": 2 * 4}   # step activations per (row, feature), low end of the measured range
+RUNTIME_BYTES = 200 * 2**20
+
+def memory_estimate(cfg, batch_size: int, path: str = "auto") -> dict:
+    "Rough bytes one training step needs: parameters, their gradients and Adam moments, and the step's activations."
+    n_params = sum(2 * cfg.d_in * n + 2 * n for n in cfg.widths) + cfg.n_levels * cfg.d_in
+    step_path = choose_path(path, batch_size, cfg.widths, cfg.target_l0)
+    est = dict(parameters=4 * n_params, gradients_and_adam=12 * n_params,
+               activations=batch_size * sum(cfg.widths) * ACT_BYTES_PER_ENTRY[step_path])
+    return dict(est, total=sum(est.values()) + RUNTIME_BYTES, path=step_path)
+
+# %% ../nbs/06_trainer.ipynb #7f612332
+def available_memory(device) -> int | None:
+    "Bytes free for new allocations on `device`: CUDA's free memory, Linux's MemAvailable capped by a cgroup limit, or None."
+    device = torch.device(device)
+    if device.type == "cuda": return torch.cuda.mem_get_info(device)[0]
+    try: free = int(next(l for l in open("/proc/meminfo") if l.startswith("MemAvailable")).split()[1]) * 1024
+    except (OSError, StopIteration, ValueError): return None
+    try:                                                 # a container's limit can be far below the host's memory
+        limit = open("/sys/fs/cgroup/memory.max").read().strip()
+        if limit != "max": free = min(free, int(limit) - int(open("/sys/fs/cgroup/memory.current").read()))
+    except (OSError, ValueError): pass
+    return free
+
+def check_memory(cfg, batch_size: int, path: str, device, already_allocated: int = 0):
+    "Refuse, with the numbers, a model and batch whose training step cannot fit in the device's free memory."
+    est, free = memory_estimate(cfg, batch_size, path), available_memory(device)
+    need = est["total"] - already_allocated
+    if free is None or need <= free: return est
+    gib = lambda b: f"{b / 2**30:.1f} GiB"
+    hint = "; the sparse path (path='sparse') needs less" if est["path"] == "dense" else ""
+    raise HSAEError(f"widths {tuple(cfg.widths)} with batch_size {batch_size} need about {gib(need)} on {device} "
+                    f"(parameters {gib(est['parameters'])}, gradients and Adam {gib(est['gradients_and_adam'])}, "
+                    f"{est['path']} step activations {gib(est['activations'])}) but {gib(free)} is free: "
+                    f"use narrower levels or a smaller batch{hint}")
 
 # %% ../nbs/06_trainer.ipynb #d1a87c61
 def dist_info() -> tuple:
@@ -206,6 +244,8 @@ class Trainer:
         if tcfg.bf16 and self.device.type != "cuda": raise ConfigError("bf16 autocast is supported on CUDA only")
         self.rank, self.world = dist_info()
         if tcfg.batch_size % self.world: raise ConfigError(f"batch_size {tcfg.batch_size} is not divisible by the world size {self.world}")
+        held = sum(p.numel() * p.element_size() for p in model.parameters() if p.device == self.device)
+        check_memory(model.cfg, tcfg.batch_size // self.world, tcfg.path, self.device, already_allocated=held)
         self.model = model.to(self.device)
         self.data, self.run_dir, self.progress = data, None if run_dir is None else Path(run_dir), progress
         thresholds = [lv.threshold for lv in model.levels]
