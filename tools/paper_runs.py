@@ -3,7 +3,8 @@ the ablations, on SmolLM2-135M block-15 activations, at 10-20M training tokens p
 
     python tools/paper_runs.py --cache DIR --runs DIR [--only NAME,NAME] [--threads N]   # train + evaluate, resumable
     python tools/paper_runs.py --runs DIR --collect                                       # only rebuild the results JSON
-    python tools/paper_runs.py --list
+    python tools/paper_runs.py --list                                                     # the runs, in the order they are done
+    python tools/paper_runs.py --table                                                    # the README's table from the JSON
 
 Every run checkpoints every 500 steps and resumes exactly, so the script can be killed and started again; a
 run whose `reproduction_entry.json` exists is finished and only collected. After each finished run the
@@ -130,16 +131,55 @@ def collect(runs: Path, cache: str | None = None) -> dict:
     return out
 
 
+# The table's columns: (key in a run's summary, label, format). Pair means weigh every parent-child edge the same;
+# pooled values weigh each edge by how often its child (or parent) fires.
+TABLE_COLUMNS = [("l0", "L0", "{:.1f}"), ("explained_variance_legacy", "EV", "{:.3f}"), ("ce_loss_score", "CE score", "{:.3f}"),
+                 ("hamming", "Hamming ↓", "{:.2f}"), ("hamming_per_l0", "Hamming/L0 ↓", "{:.3f}"),
+                 ("p_parent_given_child", "P(p|c) pairs ↑", "{:.3f}"), ("p_parent_given_child_pooled", "P(p|c) pooled ↑", "{:.3f}"),
+                 ("p_child_given_parent", "P(c|p) pairs ↑", "{:.3f}"), ("p_child_given_parent_pooled", "P(c|p) pooled ↑", "{:.3f}")]
+
+
+def seed_table(results: dict) -> pd.DataFrame:
+    "One row per variant: each metric's mean over seeds and its spread (max - min), the seeds, tokens and the L0 check."
+    rows = {}
+    for v in VARIANTS:
+        runs = [r for r in results["runs"].values() if r["variant"] == v]
+        if not runs: continue
+        row = dict(seeds=",".join(str(r["seed"]) for r in runs), tokens_M=runs[0]["tokens_trained"] / 1e6,
+                   l0_ok=all(r["l0_within_5pct"] for r in runs))
+        for k, _, _ in TABLE_COLUMNS:
+            vals = [r["summary"][k] for r in runs if k in r["summary"]]
+            if vals: row[k], row[k + "_spread"] = sum(vals) / len(vals), max(vals) - min(vals)
+        rows[v] = row
+    return pd.DataFrame(rows).T
+
+
+def markdown_table(results: dict) -> str:
+    "The README's reproduction table: mean over seeds ± half the spread, and whether every level's L0 was on target."
+    t = seed_table(results)
+    lines = ["| run | seeds | tokens | L0 ±5%? | " + " | ".join(c[1].replace("|", "\\|") for c in TABLE_COLUMNS) + " |",
+             "|---|---|---|---|" + "---|" * len(TABLE_COLUMNS)]
+    for v, row in t.iterrows():
+        cells = []
+        for k, _, f in TABLE_COLUMNS:
+            if k not in row or pd.isna(row[k]): cells.append("–"); continue
+            cells.append(f.format(row[k]) + (f" ± {f.format(row[k + '_spread'] / 2)}" if "," in row["seeds"] else ""))
+        lines.append(f"| {v} | {row['seeds']} | {row['tokens_M']:.1f}M | {'yes' if row['l0_ok'] else '**no**'} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", help="activation cache (hsae_cache) to train on")
-    ap.add_argument("--runs", required="--list" not in (argv or sys.argv), help="folder for the run folders (outside git)")
+    ap.add_argument("--runs", required=not {"--list", "--table"} & set(argv or sys.argv), help="folder for the run folders (outside git)")
     ap.add_argument("--only", help="comma-separated variant names to run (default: all, in priority order)")
     ap.add_argument("--seeds", help="comma-separated seeds to run (default: each variant's)")
     ap.add_argument("--threads", type=int, help="torch CPU threads")
     ap.add_argument("--collect", action="store_true", help="only rebuild the results JSON from finished runs")
     ap.add_argument("--list", action="store_true", help="print the runs and exit")
+    ap.add_argument("--table", action="store_true", help="print the README's markdown table from the results JSON and exit")
     a = ap.parse_args(argv)
+    if a.table: print(markdown_table(json.loads(RESULTS.read_text()))); return
     todo = all_runs()
     if a.only:
         names = [n.strip() for n in a.only.split(",")]

@@ -1,0 +1,55 @@
+"""tools/paper_runs.py: a run's entry from a real (tiny) trained and evaluated run folder, and the seed table."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import paper_runs  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    "A tiny Llama cache, an HSAE trained on it through the CLI functions, and its evaluation."
+    from hsae_nb.cache import harvest
+    from hsae_nb.cli import hsae_eval, hsae_train
+    from hsae_nb.data import open_corpus, tiny_lm
+    torch.set_num_threads(1)
+    tmp = tmp_path_factory.mktemp("paper_runs")
+    harvest(tiny_lm(), open_corpus(), tmp / "cache", layer=1, n_tokens=3000, context_size=32, seqs_per_shard=8, progress=False)
+    hsae_train(str(tmp / "cache"), str(tmp / "run"), preset="tiny", steps=30, batch_size=64, test_fraction=0.3, quiet=True)
+    hsae_eval(str(tmp / "run"), batch_size=64)
+    return tmp / "run"
+
+
+def test_entry_from_a_real_run(tiny_run):
+    e = paper_runs.entry(tiny_run, "HSAE", 0, 30, {}, seconds=1.0, steps_run=30)
+    metrics = json.loads((tiny_run / "metrics.json").read_text())
+    assert e["steps"] == 30 and e["tokens_trained"] == 30 * paper_runs.PROTOCOL["batch_size"]
+    assert e["l0_levels"] == [lv["l0"] for lv in metrics["levels"]]
+    within = all(abs(x / paper_runs.TARGET_L0 - 1) <= paper_runs.L0_TOLERANCE for x in e["l0_levels"])
+    assert e["l0_within_5pct"] is within and within is False        # the tiny preset steers to L0 4, not 20
+    s = e["summary"]
+    assert s["hamming_per_l0"] == pytest.approx(s["hamming"] / s["l0"])
+    assert 0 <= s["p_parent_given_child_pooled"] <= 1 and 0 <= s["p_child_given_parent_pooled"] <= 1
+    assert len(e["pairs"]) == 2 and all("hamming_per_l0" in p for p in e["pairs"])
+    assert "ce_loss_score" not in s                                # no splicing was asked for
+
+
+def _fake(variant, seed, hamming, l0s):
+    return dict(variant=variant, seed=seed, tokens_trained=20_480_000, l0_within_5pct=all(abs(x / 20 - 1) <= 0.05 for x in l0s),
+                summary=dict(l0=sum(l0s) / len(l0s), hamming=hamming, hamming_per_l0=hamming / (sum(l0s) / len(l0s))))
+
+
+def test_seed_table_means_spreads_and_the_l0_flag():
+    res = {"runs": {"a": _fake("HSAE", 0, 6.0, [20, 20, 20, 20]), "b": _fake("HSAE", 1, 8.0, [20, 20.5, 19.5, 20]),
+                    "c": _fake("post-hoc", 0, 7.0, [20, 20, 20, 23])}}
+    t = paper_runs.seed_table(res)
+    assert t.loc["HSAE", "hamming"] == pytest.approx(7.0) and t.loc["HSAE", "hamming_spread"] == pytest.approx(2.0)
+    assert t.loc["HSAE", "seeds"] == "0,1" and bool(t.loc["HSAE", "l0_ok"]) is True
+    assert bool(t.loc["post-hoc", "l0_ok"]) is False                 # one level 15% off target
+    md = paper_runs.markdown_table(res)
+    assert "| HSAE | 0,1 | 20.5M | yes | 20.0 ± 0.0 | – | – | 7.00 ± 1.00 |" in md
+    assert "| post-hoc | 0 | 20.5M | **no** |" in md
