@@ -7,7 +7,9 @@ the ablations, on SmolLM2-135M block-15 activations, at 10-20M training tokens p
     python tools/paper_runs.py --table                                                    # the README's table from the JSON
 
 Every run checkpoints every 500 steps and resumes exactly, so the script can be killed and started again; a
-run whose `reproduction_entry.json` exists is finished and only collected. After each finished run the
+run whose `reproduction_entry.json` exists is finished and only collected. Several workers (say one per core,
+`--threads 1`) can go down the same list: each run folder is locked by the process training it, and a worker
+that finds a run locked moves on to the next. After each finished run the
 results JSON (`nbs/results/paper_reproduction.json`) is rebuilt from every finished run folder, so a kill
 loses one run at most and two runners working on different runs never drop each other's results.
 """
@@ -58,8 +60,9 @@ def run_folder(runs: Path, variant: str, seed: int) -> Path:
 
 
 def all_runs():
-    "(variant, seed, steps, overrides) in the order they are worth running: main pair first, seed 0 before seed 1."
-    order = [(v, s) for s in (0, 1) for v in VARIANTS if s in VARIANTS[v][1]]
+    "(variant, seed, steps, overrides) in the order they are worth running: the main pair's seeds first, then seed 0 of the rest."
+    main = [(v, s) for s in (0, 1) for v in ("HSAE", "post-hoc")]
+    order = main + [(v, s) for s in (0, 1) for v in VARIANTS if s in VARIANTS[v][1] and (v, s) not in main]
     return [(v, s, VARIANTS[v][0], VARIANTS[v][2]) for v, s in order]
 
 
@@ -174,6 +177,7 @@ def main(argv=None):
     ap.add_argument("--runs", required=not {"--list", "--table"} & set(argv or sys.argv), help="folder for the run folders (outside git)")
     ap.add_argument("--only", help="comma-separated variant names to run (default: all, in priority order)")
     ap.add_argument("--seeds", help="comma-separated seeds to run (default: each variant's)")
+    ap.add_argument("--skip", help="comma-separated run names ('HSAE seed 0') to leave to another process")
     ap.add_argument("--threads", type=int, help="torch CPU threads")
     ap.add_argument("--collect", action="store_true", help="only rebuild the results JSON from finished runs")
     ap.add_argument("--list", action="store_true", help="print the runs and exit")
@@ -194,8 +198,14 @@ def main(argv=None):
     if not a.collect:
         if not a.cache or not (Path(a.cache) / "manifest.json").exists(): ap.error(f"--cache {a.cache!r} is not an activation cache")
         runs.mkdir(parents=True, exist_ok=True)
-        for v, s, st, o in todo:
-            train_and_eval(a.cache, runs, v, s, st, o, a.threads)
+        from hsae_nb.core import HSAEError
+        skip = {n.strip() for n in (a.skip or "").split(",") if n.strip()}
+        for v, s, st, o in todo:                            # several workers can share the list: a run folder
+            if run_name(v, s) in skip: continue             # another process trains is locked, and skipped here
+            try: train_and_eval(a.cache, runs, v, s, st, o, a.threads)
+            except HSAEError as e:
+                if "is in use by" not in str(e): raise
+                print(f"-- {run_name(v, s)}: {e}; next run", flush=True); continue
             collect(runs, a.cache)
     out = collect(runs, a.cache)
     print(f"{RESULTS}: {len(out['runs'])} finished runs")
