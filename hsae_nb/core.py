@@ -12,10 +12,11 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_VARIANTS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS', 'LOCK_FILE',
-           'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level', 'TrainConfig', 'baseline_config',
-           'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset', 'seed_everything',
-           'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json', 'lock_folder', 'unlock_folder']
+__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_VARIANTS', 'ACTIVATIONS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS',
+           'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level', 'TrainConfig',
+           'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset',
+           'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json', 'lock_folder',
+           'unlock_folder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -42,6 +43,7 @@ class CheckpointError(HSAEError):
 SIMILARITIES = ("encoder", "decoder", "coact")
 CONTROLLERS = ("pi", "paper")                     # λ controllers (01_level)
 TREE_VARIANTS = ("partial", "binary", "full", "fixed")
+ACTIVATIONS = ("jumprelu", "topk", "batchtopk")    # level activations (01_level)
 
 @dataclass
 class HSAEConfig:
@@ -69,6 +71,7 @@ class HSAEConfig:
     l0_eta: float = 0.001                             # η: rate of the planned exponential approach to target_l0
     apply_b_dec_to_input: bool = False                # encode x - b_dec (PAPER's equations have no centring)
     couple_after: int | None = None                   # step of the first forest assignment, where ρ and r switch on; None = end of warm-up, 0 = the paper's step 0
+    activation: str | tuple = "jumprelu"              # 'jumprelu' | 'topk' | 'batchtopk', one for all levels or one per level; TopK's k is the level's target_l0
 
     def __post_init__(self):
         self.widths = tuple(int(w) for w in self.widths)
@@ -78,6 +81,10 @@ class HSAEConfig:
         _check(all(a < b for a, b in zip(self.widths, self.widths[1:])),
                f"widths must be strictly increasing (level l+1 splits level l), got {self.widths}")
         self.target_l0 = _targets(self.target_l0, self.widths)
+        acts = per_level(self.activation, self.n_levels)
+        _check(len(acts) == self.n_levels, f"activation needs one value per level ({self.n_levels}), got {len(acts)}: {acts}")
+        _check(all(a in ACTIVATIONS for a in acts), f"activation must be one of {ACTIVATIONS} (or one per level), got {self.activation!r}")
+        if isinstance(self.activation, list): self.activation = tuple(self.activation)
         _check(self.controller in CONTROLLERS, f"controller must be one of {CONTROLLERS}, got {self.controller!r}")
         _check(self.couple_after is None or self.couple_after >= 0, f"couple_after must be >= 0 or None, got {self.couple_after}")
         _check(self.rho >= 0, f"rho must be >= 0, got {self.rho}")
@@ -98,6 +105,11 @@ class HSAEConfig:
     def targets(self) -> tuple:
         "Target L0 of each level (the scalar repeated, or the per-level tuple)."
         return per_level(self.target_l0, self.n_levels)
+
+    @property
+    def activations(self) -> tuple:
+        "Activation of each level (the one value repeated, or the per-level tuple)."
+        return per_level(self.activation, self.n_levels)
 
     @property
     def offsets(self):

@@ -9,11 +9,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from fastcore.basics import patch
-from .core import HSAEError, CONTROLLERS
+from .core import HSAEError, CONTROLLERS, ACTIVATIONS
 
 # %% auto #0
-__all__ = ['rectangle', 'JumpReLUFn', 'StepFn', 'jumprelu', 'step', 'SAELevel', 'contributions', 'constrain_', 'L0Controller',
-           'PIController', 'make_controller']
+__all__ = ['rectangle', 'JumpReLUFn', 'StepFn', 'jumprelu', 'step', 'topk_relu', 'SAELevel', 'contributions', 'constrain_',
+           'L0Controller', 'PIController', 'NoController', 'make_controller']
 
 # %% ../nbs/01_level.ipynb #d03983fe
 def rectangle(u: torch.Tensor) -> torch.Tensor:
@@ -59,17 +59,33 @@ def step(z, theta, bandwidth=1e-3):
     "Heaviside step H(z-θ) with the rectangle-kernel STE; summed over features it is the L0."
     return StepFn.apply(z, theta, bandwidth)
 
+# %% ../nbs/01_level.ipynb #9738173b
+def topk_relu(z: torch.Tensor, k: float, per_row: bool = True) -> torch.Tensor:
+    "ReLU of the k largest entries of each row (TopK) or of the k·rows largest of the batch (BatchTopK); 0 elsewhere."
+    if per_row:
+        vals, idx = z.topk(min(int(round(k)), z.shape[-1]), dim=-1)
+        return torch.zeros_like(z).scatter(-1, idx, vals.relu())
+    flat = z.reshape(-1)
+    vals, idx = flat.topk(min(int(round(k * flat.numel() / z.shape[-1])), flat.numel()))
+    return torch.zeros_like(flat).scatter(0, idx, vals.relu()).reshape(z.shape)
+
 # %% ../nbs/01_level.ipynb #3952ed22
 class SAELevel(nn.Module):
-    "One JumpReLU SAE: encode to sparse features, decode back to the input space."
+    "One SAE (JumpReLU, TopK or BatchTopK): encode to sparse features, decode back to the input space."
     def __init__(self,
                  d_in: int,                           # width D of the input activations
                  width: int,                          # number of features F
                  threshold_init: float = 1e-3,        # starting value of every threshold
                  bandwidth: float = 1e-3,             # STE kernel width ε
                  apply_b_dec_to_input: bool = False,  # encode x - b_dec instead of x
-                 generator: torch.Generator | None = None):  # for a reproducible initialisation
+                 generator: torch.Generator | None = None,   # for a reproducible initialisation
+                 activation: str = "jumprelu",        # jumprelu | topk | batchtopk
+                 k: float | None = None):             # active features per row (topk), or per row on average (batchtopk)
         super().__init__()
+        if activation not in ACTIVATIONS: raise HSAEError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+        if activation != "jumprelu" and not (k is not None and 0 < k <= width):
+            raise HSAEError(f"a {activation} level needs k in (0, width={width}], got {k!r}")
+        self.activation, self.k = activation, (int(round(k)) if activation == "topk" else k)
         self.d_in, self.width, self.bandwidth = d_in, width, bandwidth
         self.apply_b_dec_to_input = apply_b_dec_to_input
         W_dec_FD = F.normalize(torch.randn(width, d_in, generator=generator), dim=-1)
@@ -79,7 +95,7 @@ class SAELevel(nn.Module):
         self.W_dec = nn.Parameter(W_dec_FD)
         self.b_dec = nn.Parameter(torch.zeros(d_in))
 
-    def extra_repr(self): return f"d_in={self.d_in}, width={self.width}"
+    def extra_repr(self): return f"d_in={self.d_in}, width={self.width}" + ("" if self.activation == "jumprelu" else f", {self.activation} k={self.k}")
 
 # %% ../nbs/01_level.ipynb #e6ec6480
 @patch
@@ -96,8 +112,10 @@ def pre_acts(self: SAELevel, x_BD):
 
 @patch
 def activate(self: SAELevel, z_BF):
-    "JumpReLU of pre-activations, with this level's thresholds."
-    return jumprelu(z_BF, self.threshold, self.bandwidth)
+    "This level's activation of pre-activations: JumpReLU at its thresholds, or TopK / BatchTopK (JumpReLU in eval mode)."
+    if self.activation == "jumprelu" or (self.activation == "batchtopk" and not self.training):
+        return jumprelu(z_BF, self.threshold, self.bandwidth)
+    return topk_relu(z_BF, self.k, per_row=self.activation == "topk")
 
 @patch
 def encode(self: SAELevel, x_BD):
@@ -116,8 +134,9 @@ def forward(self: SAELevel, x_BD):
 
 @patch
 def l0(self: SAELevel, z_BF):
-    "Active features per row, with the STE that lets the L0 penalty train the thresholds."
-    return step(z_BF, self.threshold, self.bandwidth).sum(-1)
+    "Active features per row; for JumpReLU with the STE that lets the L0 penalty train the thresholds (TopK: no gradient)."
+    if self.activation == "jumprelu": return step(z_BF, self.threshold, self.bandwidth).sum(-1)
+    return (self.activate(z_BF) != 0).sum(-1).to(z_BF.dtype)
 
 # %% ../nbs/01_level.ipynb #4c4ce4aa
 def contributions(level: SAELevel, acts_BF: torch.Tensor) -> torch.Tensor:
@@ -201,8 +220,17 @@ class PIController:
     def __repr__(self): return f"PIController(target={self.target}, lam={self.lam:.3g}, l0_fast={self.l0_fast})"
 
 # %% ../nbs/01_level.ipynb #a4466ab8
+class NoController:
+    "λ fixed at 0, for TopK/BatchTopK levels, whose sparsity is k by construction."
+    lam = 0.0
+    def __init__(self, target: float = 0.0): self.target = target
+    def update(self, l0: float, authority: float = 1.0) -> float: return 0.0
+    def state_dict(self) -> dict: return {}
+    def load_state_dict(self, s: dict): pass
+
 def make_controller(kind: str, target: float, lam: float, **kw):
-    "The λ controller named `kind` ('pi' or 'paper'); extra keywords go to its constructor."
+    "The λ controller named `kind` ('pi', 'paper', or 'none' for TopK levels); extra keywords go to its constructor."
+    if kind == "none": return NoController(target)
     if kind == "pi": return PIController(target, lam, **kw)
     if kind == "paper": return L0Controller(target, lam, **kw)
     raise HSAEError(f"controller must be one of {CONTROLLERS}, got {kind!r}")

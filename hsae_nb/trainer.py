@@ -114,7 +114,7 @@ def revive_dead_(level: SAELevel, x_BD: torch.Tensor, dead_F: torch.Tensor, targ
     level.threshold[dead_F] = firing_quantile(dead_pre_acts(level, x_BD, dead_F), target_l0 / level.width)
     return int(dead_F.sum())
 
-# %% ../nbs/06_trainer.ipynb #349b483d
+# %% ../nbs/06_trainer.ipynb #f3a1087f
 ACT_BYTES_PER_ENTRY = {"dense": 13 * 4, "sparse": 2 * 4}   # step activations per (row, feature), low end of the measured range
 RUNTIME_BYTES = 200 * 2**20
 
@@ -126,7 +126,7 @@ def memory_estimate(cfg, batch_size: int, path: str = "auto") -> dict:
                activations=batch_size * sum(cfg.widths) * ACT_BYTES_PER_ENTRY[step_path])
     return dict(est, total=sum(est.values()) + RUNTIME_BYTES, path=step_path)
 
-# %% ../nbs/06_trainer.ipynb #7f612332
+# %% ../nbs/06_trainer.ipynb #0714b71e
 def available_memory(device) -> int | None:
     "Bytes free for new allocations on `device`: CUDA's free memory, Linux's MemAvailable capped by a cgroup limit, or None."
     device = torch.device(device)
