@@ -59,7 +59,7 @@ def step(z, theta, bandwidth=1e-3):
     "Heaviside step H(z-θ) with the rectangle-kernel STE; summed over features it is the L0."
     return StepFn.apply(z, theta, bandwidth)
 
-# %% ../nbs/01_level.ipynb #9738173b
+# %% ../nbs/01_level.ipynb #7c05f236
 def topk_relu(z: torch.Tensor, k: float, per_row: bool = True) -> torch.Tensor:
     "ReLU of the k largest entries of each row (TopK) or of the k·rows largest of the batch (BatchTopK); 0 elsewhere."
     if per_row:

@@ -36,12 +36,13 @@ def _total(cfg, mse, l0, lambdas, pc) -> LossParts:
 
 # %% ../nbs/04_model.ipynb #df7c1dc5
 class HSAE(nn.Module):
-    "L JumpReLU SAE levels of growing width, linked parent → child by a `Hierarchy`."
+    "L SAE levels (JumpReLU by default, or TopK/BatchTopK) of growing width, linked parent → child by a `Hierarchy`."
     def __init__(self, cfg: HSAEConfig, generator: torch.Generator | None = None):
         super().__init__()
         self.cfg = cfg
-        self.levels = nn.ModuleList(SAELevel(cfg.d_in, w, cfg.threshold_init, cfg.bandwidth,
-                                             cfg.apply_b_dec_to_input, generator) for w in cfg.widths)
+        self.levels = nn.ModuleList(SAELevel(cfg.d_in, w, cfg.threshold_init, cfg.bandwidth, cfg.apply_b_dec_to_input, generator,
+                                             activation=a, k=None if a == "jumprelu" else t)      # TopK: k is the level's target L0
+                                    for w, a, t in zip(cfg.widths, cfg.activations, cfg.targets))
         self.hierarchy = Hierarchy(cfg.widths)
 
     @property
@@ -102,7 +103,8 @@ def run_batch(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
         if out is not None: return out
     pre = [lv.pre_acts(x_BD) for lv in self.levels]
     acts = [lv.activate(z) for lv, z in zip(self.levels, pre)]
-    l0 = torch.stack([lv.l0(z).mean() for lv, z in zip(self.levels, pre)])
+    l0 = torch.stack([lv.l0(z).mean() if lv.activation == "jumprelu" else (a != 0).sum(-1).to(z.dtype).mean()
+                      for lv, z, a in zip(self.levels, pre, acts)])
     recon = [perturbed_recon(self.levels[l], acts[l], self.levels[l + 1], acts[l + 1], subs[l]) if l < L - 1
              else self.levels[l].decode(acts[l]) for l in range(L)]
     mse = torch.stack([(r - x_BD).pow(2).sum(-1).mean() for r in recon])
@@ -165,21 +167,25 @@ WEIGHT_SHAPES = {"W_enc": ("d_in", "d_sae"), "W_dec": ("d_sae", "d_in"), "b_enc"
                  "b_dec": ("d_in",), "threshold": ("d_sae",)}
 
 def level_weights(level: SAELevel, activation_scale: float = 1.0) -> dict:
-    "The five SAELens tensors of a level, with the normalising scale folded in."
+    "The SAELens tensors of a level (a TopK level has no threshold), with the normalising scale folded in."
     s = float(activation_scale)
     w = dict(W_enc=level.W_enc * s, W_dec=level.W_dec / s, b_enc=level.b_enc, b_dec=level.b_dec / s, threshold=level.threshold)
+    if level.activation == "topk": del w["threshold"]
     return {k: v.detach().float().cpu().contiguous() for k, v in w.items()}
 
 def save_level(level: SAELevel, folder, metadata: dict | None = None, activation_scale: float = 1.0):
-    "Write `level` as a SAELens JumpReLU folder: cfg.json + sae_weights.safetensors."
+    "Write `level` as a SAELens folder (cfg.json + sae_weights.safetensors): JumpReLU, or TopK; BatchTopK as JumpReLU."
     folder = Path(folder)
     atomic_write(folder / "sae_weights.safetensors", st_save(level_weights(level, activation_scale)))
+    arch = {"architecture": "topk", "k": level.k, "rescale_acts_by_decoder_norm": False} if level.activation == "topk" \
+        else {"architecture": "jumprelu"}          # SAELens saves BatchTopK SAEs as JumpReLU at their learnt threshold
     write_json(folder / "cfg.json", {
-        "architecture": "jumprelu", "d_in": level.d_in, "d_sae": level.width, "dtype": "float32", "device": "cpu",
+        **arch, "d_in": level.d_in, "d_sae": level.width, "dtype": "float32", "device": "cpu",
         "apply_b_dec_to_input": level.apply_b_dec_to_input, "normalize_activations": "none", "reshape_activations": "none",
         "metadata": {"sae_lens_version": SAE_LENS_VERSION, "hook_name": None, "hook_head_index": None, "model_name": None,
                      "context_size": None, "prepend_bos": True, "dataset_path": None,
-                     **(metadata or {}), "hsae_activation_scale": float(activation_scale), "hsae_bandwidth": level.bandwidth}})
+                     **(metadata or {}), "hsae_activation_scale": float(activation_scale), "hsae_bandwidth": level.bandwidth,
+                     "hsae_activation": level.activation, "hsae_k": level.k}})
 
 # %% ../nbs/04_model.ipynb #aa01f7e3
 def _read_safetensors(path: Path) -> dict:
@@ -188,25 +194,29 @@ def _read_safetensors(path: Path) -> dict:
     except Exception as e: raise CheckpointError(f"cannot read {path} (corrupted or not safetensors): {e}") from None
 
 def load_level(folder, expect_d_in: int | None = None, expect_width: int | None = None) -> SAELevel:
-    "Load a SAELens JumpReLU folder as an SAELevel (scale unfolded), validating keys and shapes."
+    "Load a SAELens JumpReLU or TopK folder as an SAELevel (scale unfolded), validating keys and shapes."
     folder = Path(folder)
     cfg = read_json(folder / "cfg.json")
-    if cfg.get("architecture") != "jumprelu": raise CheckpointError(f"{folder}/cfg.json: architecture must be 'jumprelu', got {cfg.get('architecture')!r}")
+    arch = cfg.get("architecture")
+    if arch not in ("jumprelu", "topk"): raise CheckpointError(f"{folder}/cfg.json: architecture must be 'jumprelu' or 'topk', got {arch!r}")
     dims = dict(d_in=int(cfg["d_in"]), d_sae=int(cfg["d_sae"]))
     for name, want in (("d_in", expect_d_in), ("d_sae", expect_width)):
         if want is not None and dims[name] != want: raise CheckpointError(f"{folder}: {name} is {dims[name]}, expected {want}")
     w = _read_safetensors(folder / "sae_weights.safetensors")
-    if set(w) != set(WEIGHT_SHAPES):
-        raise CheckpointError(f"{folder}/sae_weights.safetensors must hold exactly {sorted(WEIGHT_SHAPES)}, has {sorted(w)}")
-    for k, axes in WEIGHT_SHAPES.items():
+    shapes = {k: v for k, v in WEIGHT_SHAPES.items() if not (arch == "topk" and k == "threshold")}
+    if set(w) != set(shapes):
+        raise CheckpointError(f"{folder}/sae_weights.safetensors must hold exactly {sorted(shapes)}, has {sorted(w)}")
+    for k, axes in shapes.items():
         want = tuple(dims[a] for a in axes)
         if tuple(w[k].shape) != want: raise CheckpointError(f"{folder}: tensor {k} has shape {tuple(w[k].shape)}, expected {want} from cfg.json")
     meta = cfg.get("metadata") or {}
     s = float(meta.get("hsae_activation_scale", 1.0))
+    activation = "topk" if arch == "topk" else meta.get("hsae_activation", "jumprelu")   # a BatchTopK level says so in metadata
+    k = cfg.get("k") if arch == "topk" else meta.get("hsae_k")
     level = SAELevel(dims["d_in"], dims["d_sae"], bandwidth=float(meta.get("hsae_bandwidth", 1e-3)),
-                     apply_b_dec_to_input=bool(cfg.get("apply_b_dec_to_input", False)))
-    with torch.no_grad():
-        for k, v in dict(w, W_enc=w["W_enc"] / s, W_dec=w["W_dec"] * s, b_dec=w["b_dec"] * s).items(): getattr(level, k).copy_(v)
+                     apply_b_dec_to_input=bool(cfg.get("apply_b_dec_to_input", False)), activation=activation, k=k)
+    with torch.no_grad():                              # pre-activations, hence thresholds, are the same at either scale
+        for name, v in dict(w, W_enc=w["W_enc"] / s, W_dec=w["W_dec"] * s, b_dec=w["b_dec"] * s).items(): getattr(level, name).copy_(v)
     return level
 
 # %% ../nbs/04_model.ipynb #23d726d9

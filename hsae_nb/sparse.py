@@ -8,7 +8,7 @@ import warnings, weakref
 from typing import NamedTuple, Sequence
 import torch
 from .core import HSAEError, STEP_PATHS, per_level
-from .level import SAELevel, JumpReLUFn, StepFn
+from .level import SAELevel, JumpReLUFn, StepFn, topk_relu
 from .structure import SiblingIndex
 from .perturb import Substitution
 
@@ -146,15 +146,21 @@ class Take(torch.autograd.Function):
         return g_E.new_zeros(ctx.n).index_add_(0, idx_E, g_E), None
 
 def sparse_encode(level: SAELevel, x_BD: torch.Tensor) -> SparseActs:
-    "Encode x at one level, keeping the active and near-threshold entries only."
+    "Encode x at one level, keeping the active (and, for JumpReLU, near-threshold) entries only."
     xin = level.encoder_input(x_BD)
-    with torch.no_grad():                    # the bias moves to the threshold side: no [B, n] pass to add it
+    threshold = level.activation == "jumprelu" or (level.activation == "batchtopk" and not level.training)
+    with torch.no_grad():
         xw_BF = xin @ level.W_enc
-        rows, cols = (xw_BF > level.threshold - level.b_enc - level.bandwidth / 2).nonzero(as_tuple=True)
+        if threshold:                        # the bias moves to the threshold side: no [B, n] pass to add it
+            rows, cols = (xw_BF > level.threshold - level.b_enc - level.bandwidth / 2).nonzero(as_tuple=True)
+        else:                                # TopK / BatchTopK: exactly the entries the dense activation keeps
+            kept = topk_relu(xw_BF + level.b_enc, level.k, per_row=level.activation == "topk") != 0
+            rows, cols = kept.nonzero(as_tuple=True)
         xw_E = xw_BF[rows, cols]
         del xw_BF
     pat = Pattern.build(rows, cols, (len(x_BD), level.width))
     z_E = sddmm(xin, level.W_enc.T, pat, xw_E) + Take.apply(level.b_enc, cols)
+    if not threshold: return SparseActs(pat, z_E, z_E.new_tensor(len(rows) / len(x_BD)))   # all kept entries are > 0
     th_E = Take.apply(level.threshold, cols)
     acts = JumpReLUFn.apply(z_E, th_E, level.bandwidth)
     l0 = StepFn.apply(z_E, th_E, level.bandwidth).sum() / len(x_BD)
