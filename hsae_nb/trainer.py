@@ -25,8 +25,8 @@ from .cache import sae_metadata
 __all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'lr_at', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss',
            'auxk_loss', 'remove_parallel_grad_', 'firing_quantile', 'calibrate_thresholds_', 'revive_dead_',
            'memory_estimate', 'available_memory', 'check_memory', 'dist_info', 'all_reduce_', 'init_distributed',
-           'checkpoint_paths', 'write_checkpoint', 'read_checkpoint', 'config_diff', 'decoder_sample', 'decoder_drift',
-           'controller_options', 'Trainer']
+           'track_batchtopk_threshold_', 'checkpoint_paths', 'write_checkpoint', 'read_checkpoint', 'config_diff',
+           'decoder_sample', 'decoder_drift', 'controller_options', 'Trainer']
 
 # %% ../nbs/06_trainer.ipynb #126cde66
 def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float:
@@ -102,8 +102,9 @@ def firing_quantile(z_BF: torch.Tensor, rate: float) -> torch.Tensor:
 
 @torch.no_grad()
 def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0):
-    "Set every level's thresholds so that each feature fires on target/width of the rows of x (one target, or one per level)."
+    "Set every JumpReLU level's thresholds so that each feature fires on target/width of the rows of x (one target, or one per level)."
     for level, t in zip(model.levels, per_level(target_l0, len(model.levels))):
+        if level.activation != "jumprelu": continue    # TopK levels select by rank, not by threshold
         level.threshold.copy_(firing_quantile(level.pre_acts(x_BD), t / level.width))
 
 # %% ../nbs/06_trainer.ipynb #a621d3ae
@@ -180,6 +181,15 @@ def init_distributed(backend: str | None = None) -> torch.device:
     dist.init_process_group(backend or ("nccl" if use_cuda else "gloo"))
     return torch.device("cuda", local) if use_cuda else torch.device("cpu")
 
+# %% ../nbs/06_trainer.ipynb #e2af3d7d
+@torch.no_grad()
+def track_batchtopk_threshold_(level: SAELevel, acts, rate: float = 0.01):
+    "Move a BatchTopK level's (uniform) threshold toward the smallest activation this batch kept."
+    vals = acts.acts if isinstance(acts, SparseActs) else acts[acts > 0]
+    if not len(vals): return
+    smallest = all_reduce_([-vals.detach().min().reshape(1)], "max")[0].neg()      # the smallest over every process
+    level.threshold.mul_(1 - rate).add_(rate * smallest)
+
 # %% ../nbs/06_trainer.ipynb #83792a77
 CKPT_VERSION = 1
 
@@ -253,7 +263,8 @@ class Trainer:
         self.opt = torch.optim.Adam([dict(params=others, lr_mult=1.0), dict(params=thresholds, lr_mult=tcfg.threshold_lr_mult)],
                                     lr=tcfg.lr, betas=tcfg.betas)
         c = self.cfg
-        self.controllers = [make_controller(c.controller, t, c.lambda_init, **controller_options(c)) for t in c.targets]
+        self.controllers = [make_controller(c.controller, t, c.lambda_init, **controller_options(c)) if a == "jumprelu"
+                            else make_controller("none", t, 0.0) for t, a in zip(c.targets, c.activations)]   # TopK: L0 = k, no λ
         self.couple_at = c.couple_after if c.couple_after is not None else int(tcfg.warmup_frac * tcfg.total_steps)
         self.revived = [0] * c.n_levels
         self.since_fired = [torch.zeros(w, dtype=torch.long, device=self.device) for w in c.widths]
@@ -316,11 +327,13 @@ def _check_batch(self: Trainer, x_BD):
 def _dead_feature_loss(self: Trainer, x_BD, out) -> torch.Tensor:
     "Ghost-grads or AuxK term summed over levels, for features silent for more than dead_window steps."
     total = out.parts.total.new_zeros(())
-    if self.tcfg.dead_mode in ("none", "revive"): return total
     for l, lv in enumerate(self.model.levels):
+        mode = self.tcfg.dead_mode
+        if mode == "revive" and lv.activation != "jumprelu": mode = "auxk"   # no threshold to revive: AuxK, TopK's usual remedy
+        if mode in ("none", "revive"): continue
         dead = self.since_fired[l] > self.tcfg.dead_window
         if not dead.any(): continue
-        if self.tcfg.dead_mode == "ghost":
+        if mode == "ghost":
             total = total + ghost_grad_loss(lv, dead_pre_acts(lv, x_BD, dead), x_BD, out.recon[l], out.parts.mse[l], dead)
         else:
             total = total + auxk_loss(lv, dead_pre_acts(lv, x_BD, dead), x_BD, out.recon[l], dead, self.tcfg.aux_k, self.tcfg.aux_coef)
@@ -342,6 +355,8 @@ def _after_step(self: Trainer, x_BD, out, aux):
     fired = all_reduce_([fired_features(a).float() for a in out.acts], "max")
     for l, f in enumerate(fired): self.since_fired[l] = torch.where(f > 0, 0, self.since_fired[l] + 1)
     if self.tcfg.dead_mode == "revive": self._revive(x_BD)
+    for lv, a in zip(self.model.levels, out.acts):
+        if lv.activation == "batchtopk": track_batchtopk_threshold_(lv, a)
     if self.coact is not None:
         self.coact.update([a.dense() if isinstance(a, SparseActs) else a for a in out.acts])
         all_reduce_(self.coact.both + self.coact.child_rate)
@@ -368,8 +383,9 @@ def _after_step(self: Trainer, x_BD, out, aux):
 
 @patch
 def _trim_thresholds(self: Trainer, l0: list, weight: float):
-    "Scale each level's thresholds toward its target L0 directly, by `weight` in [0, 1] (rising as the learning rate runs out)."
+    "Scale each JumpReLU level's thresholds toward its target L0 directly, by `weight` in [0, 1] (rising as the learning rate runs out)."
     for lv, t, v in zip(self.model.levels, self.cfg.targets, l0):
+        if lv.activation != "jumprelu": continue
         e = max(-self.tcfg.trim_clip, min(self.tcfg.trim_clip, math.log(max(v, 1e-3) / t)))
         lv.threshold.data.mul_(math.exp(self.tcfg.threshold_trim * weight * e))
 
@@ -377,6 +393,7 @@ def _trim_thresholds(self: Trainer, l0: list, weight: float):
 def _revive(self: Trainer, x_BD):
     "Re-calibrate the thresholds of features silent for more than dead_window steps (identically on every process)."
     for l, (lv, t) in enumerate(zip(self.model.levels, self.cfg.targets)):
+        if lv.activation != "jumprelu": continue          # TopK levels get AuxK instead (_dead_feature_loss)
         dead = self.since_fired[l] > self.tcfg.dead_window
         if not dead.any(): continue
         self.revived[l] += revive_dead_(lv, x_BD, dead, t)
