@@ -99,6 +99,7 @@ def hsae_train(
     update_every: int = None,        # steps between forest re-assignments
     couple_after: int = None,        # step of the first forest assignment, where ρ and r switch on (default: end of warm-up)
     controller: str = None,          # λ controller: pi (default) or paper
+    activation: str = None,          # jumprelu (default), topk or batchtopk: one, or one per level (comma-separated); k = target L0
     literal: bool = False,           # the paper's recipe read literally: velocity λ rule, coupling from step 0, ghost grads
     checkpoint_every: int = None,    # steps between checkpoints (preset default)
     baseline: bool = False,          # train the post-hoc baseline instead (ρ = r = 0, forest assigned after training)
@@ -130,6 +131,7 @@ def hsae_train(
         target_l0 = target_l0[0] if len(target_l0) == 1 else target_l0
     over = dict(target_l0=target_l0, rho=rho, perturb_rate=perturb_rate, tree=tree, similarity=similarity, update_every=update_every,
                 couple_after=couple_after, controller=controller,
+                activation=None if activation is None else (lambda a: a[0] if len(a) == 1 else a)(tuple(activation.split(","))),
                 widths=None if widths is None else tuple(int(w) for w in widths.split(",")))
     cfg = hsae_preset(preset, d_in=loader.d_in, **{k: v for k, v in over.items() if v is not None})
     if literal: cfg, tcfg = literal_recipe(cfg, tcfg)

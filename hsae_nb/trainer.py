@@ -181,7 +181,7 @@ def init_distributed(backend: str | None = None) -> torch.device:
     dist.init_process_group(backend or ("nccl" if use_cuda else "gloo"))
     return torch.device("cuda", local) if use_cuda else torch.device("cpu")
 
-# %% ../nbs/06_trainer.ipynb #e2af3d7d
+# %% ../nbs/06_trainer.ipynb #2bbbdd17
 @torch.no_grad()
 def track_batchtopk_threshold_(level: SAELevel, acts, rate: float = 0.01):
     "Move a BatchTopK level's (uniform) threshold toward the smallest activation this batch kept."
