@@ -3,10 +3,12 @@
 A forest of 64 roots -> 256 -> 1024 features in d = 256 (children orthogonal to their parent, each
 child firing only with its parent, siblings exclusive; deep features fire on ~0.4% of inputs) is
 sampled; HSAE levels of 64/320/1344 features with target L0 13 are trained on 1,500 x 1,024 vectors
-(1.5M) and evaluated on 20,000 held-out vectors. Variants: the package's defaults, its post-hoc
-baseline, and the paper's recipe read literally (`literal_recipe`). Writes bench/results/planted.json.
+(1.5M) and evaluated on 20,000 held-out vectors. Variants: the package's defaults (JumpReLU levels), its
+post-hoc baseline, the paper's recipe read literally (`literal_recipe`), and the same with TopK or BatchTopK
+levels (k = 13: an HSAE of TopK levels and its post-hoc baseline, which is plain TopK SAEs of these widths,
+L0 and budget). Writes bench/results/planted.json.
 
-    python bench/planted.py [--steps 1500] [--seeds 0] [--variants hsae,posthoc,literal]
+    python bench/planted.py [--steps 1500] [--seeds 0] [--variants hsae,posthoc,literal,topk,topk-posthoc,batchtopk]
 """
 import argparse, json, platform, time
 from pathlib import Path
@@ -25,6 +27,8 @@ def configs(variant: str, steps: int, seed: int):
     if variant == "posthoc": return baseline_config(cfg, tcfg)
     if variant == "literal": return literal_recipe(cfg, tcfg)
     if variant == "hsae": return cfg, tcfg
+    if variant in ("topk", "batchtopk"): return HSAEConfig(**{**vars(cfg), "activation": variant}), tcfg
+    if variant == "topk-posthoc": return baseline_config(HSAEConfig(**{**vars(cfg), "activation": "topk"}), tcfg)
     raise SystemExit(f"unknown variant {variant!r}")
 
 def score(model: HSAE, forest, held_out) -> dict:
@@ -62,7 +66,8 @@ def main():
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(res, indent=1) + "\n")            # after every run
             r = runs[f"{variant}/seed{seed}/steps{a.steps}"]
-            print(variant, seed, "dead", r["dead"], "L0", [round(v, 2) for v in r["l0"]], "edge F1", round(r["edge_f1"], 3), flush=True)
+            print(variant, seed, "dead", r["dead"], "L0", [round(v, 2) for v in r["l0"]], "MCC", [round(v, 3) for v in r["mcc"]],
+                  "edge F1", round(r["edge_f1"], 3), flush=True)
 
 if __name__ == "__main__":
     main()

@@ -83,7 +83,7 @@ def tree_recovery(forest: SyntheticForest, W_decs: list, hierarchy: Hierarchy, t
 # %% ../nbs/10_synthetic.ipynb #a6298272
 @torch.no_grad()
 def level_scores(levels, forest: SyntheticForest, held_out: torch.Tensor) -> dict:
-    "Per level on held-out vectors: dead latents, L0, explained variance, share of all planted directions recovered."
+    "Per level on held-out vectors: dead latents, L0, explained variance, MCC and the share of planted directions recovered."
     acts = [lv.encode(held_out) for lv in levels]
     planted = torch.cat(forest.directions)
     sst = (held_out - held_out.mean(0)).pow(2).sum()
@@ -92,6 +92,7 @@ def level_scores(levels, forest: SyntheticForest, held_out: torch.Tensor) -> dic
     return dict(dead=[int(n.sum()) for n in never], dead_frac=[float(n.float().mean()) for n in never],
                 l0=[float(a.gt(0).float().sum(1).mean()) for a in acts],
                 ev=[float(1 - (lv(held_out) - held_out).pow(2).sum() / sst) for lv in levels],
+                mcc=[float(b.mean()) for b in best],      # mean over planted directions of the best cosine with a decoder row
                 recovered_any_0p5=[float(b.ge(0.5).float().mean()) for b in best],
                 recovered_any_0p7=[float(b.ge(0.7).float().mean()) for b in best])
 
