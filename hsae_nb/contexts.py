@@ -85,8 +85,10 @@ def build_contexts(model: HSAE, loader: ActivationLoader, tokenizer, positions: 
                 sh = shard(s)
                 lo, hi = max(1, t - before), min(per_seq, t + after)
                 x = sh["acts"][q * per_seq + lo - 1:q * per_seq + hi].float() * loader.scale
-                z = x @ W[:, f] + b[f]
-                a = torch.where(z > th[f], z, torch.zeros_like(z))
+                if level.activation == "topk": a = level.encode(x)[:, f]    # in a TopK level firing depends on the other features
+                else:                                                     # JumpReLU, and BatchTopK in eval mode: the threshold decides
+                    z = x @ W[:, f] + b[f]
+                    a = torch.where(z > th[f], z, torch.zeros_like(z))
                 toks = sh["tokens"][q, lo:hi + 1].tolist()
                 ctxs.append(dict(kind=kind, tokens=[tokenizer.decode([tk]) for tk in toks], acts=[round(float(v), 4) for v in a],
                                  focus=t - lo, max=round(float(a[t - lo]), 4), shard=s, sequence=q, position=t))
