@@ -299,8 +299,10 @@ def lock_folder(folder, what: str = "folder") -> Path:
     except ImportError: return Path(folder)          # no flock on this OS: no locking
     folder = Path(folder).resolve()
     if folder in _HELD_LOCKS: return folder
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+    except OSError as e: raise HSAEError(f"cannot create or write the {what} {folder}: {e.strerror}") from None
     try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
