@@ -14,25 +14,13 @@ from .core import (HSAEConfig, HSAEError, CheckpointError, config_to_dict, confi
 from .level import SAELevel, contributions, constrain_ as constrain_level
 from .structure import Hierarchy, CoactivationStats, assign_hierarchy, pc_loss, pc_loss_dense, sibling_pairs
 from .perturb import perturb_mask, perturbed_recon
+from .loss import LossParts, BatchOutput, total_loss
 from .sparse import run_batch_sparse, choose_path
 import hsae_nb
 
 # %% auto #0
-__all__ = ['SAE_LENS_VERSION', 'WEIGHT_SHAPES', 'LossParts', 'HSAE', 'BatchOutput', 'hsae_loss_dense', 'sae_loss',
-           'level_weights', 'save_level', 'load_level', 'load_hierarchy']
-
-# %% ../nbs/04_model.ipynb #31c0acd2
-class LossParts(NamedTuple):
-    "The HSAE loss of one batch, by part (all means over the batch)."
-    total: torch.Tensor    # scalar to call backward() on
-    mse: torch.Tensor      # [L] squared error of each level's (perturbed) reconstruction, summed over D
-    l0: torch.Tensor       # [L] active features per row (carries the STE gradient to the thresholds)
-    l0_term: torch.Tensor  # [L] λ_ℓ · l0_ℓ
-    pc: torch.Tensor       # [L-1] structural loss of each level pair, before the weight ρ
-
-def _total(cfg, mse, l0, lambdas, pc) -> LossParts:
-    l0_term = torch.as_tensor(lambdas, dtype=mse.dtype, device=mse.device) * l0
-    return LossParts(mse.sum() + l0_term.sum() + cfg.rho * pc.sum(), mse, l0, l0_term, pc)
+__all__ = ['SAE_LENS_VERSION', 'WEIGHT_SHAPES', 'HSAE', 'hsae_loss_dense', 'sae_loss', 'level_weights', 'save_level',
+           'load_level', 'load_hierarchy']
 
 # %% ../nbs/04_model.ipynb #df7c1dc5
 class HSAE(nn.Module):
@@ -84,13 +72,6 @@ def forward(self: HSAE, x_BD: torch.Tensor) -> list:
     "Every level's own (unperturbed) reconstruction of x."
     return [lv(x_BD) for lv in self.levels]
 
-class BatchOutput(NamedTuple):
-    "Everything one loss evaluation computes, for trainers and metrics that need more than the loss."
-    parts: LossParts
-    pre: list      # [B, n_l] pre-activations per level
-    acts: list     # [B, n_l] JumpReLU activations per level
-    recon: list    # [B, D] reconstruction of each level as used in the loss (perturbed in training)
-
 @patch
 def run_batch(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
               subs: list | None = None, generator: torch.Generator | None = None, path: str = "dense") -> BatchOutput:
@@ -112,7 +93,7 @@ def run_batch(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
     pc = torch.stack([pc_loss(acts[l], self.levels[l].W_dec, acts[l + 1], self.levels[l + 1].W_dec,
                               self.hierarchy.parents[l], six[l]) if cfg.rho > 0 else mse.new_zeros(())
                       for l in range(L - 1)]) if L > 1 else mse.new_zeros(0)
-    return BatchOutput(_total(cfg, mse, l0, lambdas, pc), pre, acts, recon)
+    return BatchOutput(total_loss(cfg.rho, mse, l0, lambdas, pc), pre, acts, recon)
 
 @patch
 def sibling_index(self: HSAE) -> list:
@@ -153,7 +134,7 @@ def hsae_loss_dense(model: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float], s
         mse.append((recon - x_BD).pow(2).sum(-1).mean())
     pc = torch.stack([pc_loss_dense(acts[l], lv[l].W_dec, acts[l + 1], lv[l + 1].W_dec, model.hierarchy.parents[l])
                       for l in range(L - 1)]) if model.cfg.rho > 0 else torch.zeros(L - 1)
-    return _total(model.cfg, torch.stack(mse), l0, lambdas, pc)
+    return total_loss(model.cfg.rho, torch.stack(mse), l0, lambdas, pc)
 
 # %% ../nbs/04_model.ipynb #a79bfcaf
 def sae_loss(level: SAELevel, x_BD: torch.Tensor, lam: float) -> torch.Tensor:

@@ -11,6 +11,7 @@ from .core import HSAEError, STEP_PATHS, per_level
 from .level import SAELevel, JumpReLUFn, StepFn, topk_relu
 from .structure import SiblingIndex
 from .perturb import Substitution
+from .loss import BatchOutput, total_loss
 
 # %% auto #0
 __all__ = ['SPARSE_MAX_DENSITY', 'SPARSE_MIN_WORK', 'Pattern', 'SpMM', 'SDDMM', 'spmm', 'sddmm', 'SparseActs', 'fired_features',
@@ -258,7 +259,6 @@ class DecoderUses:
 
 def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: list, give_up_if_dense: bool = False):
     "The HSAE loss by part, computed over entry sets (same values and gradients as the dense path)."
-    from hsae_nb.model import BatchOutput, _total
     cfg, lv, L, B = model.cfg, model.levels, len(model.levels), len(x_BD)
     sa = [sparse_encode(l, x_BD) for l in lv]
     if give_up_if_dense and too_dense(sa): return None        # the caller takes the dense path for this step
@@ -286,7 +286,7 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
         pc.append(t / B)
     pc = torch.stack(pc) if pc else mse.new_zeros(max(L - 1, 0))
     l0 = torch.stack([s.l0 for s in sa])
-    return BatchOutput(_total(cfg, mse, l0, lambdas, pc), None, sa, recon)
+    return BatchOutput(total_loss(cfg.rho, mse, l0, lambdas, pc), None, sa, recon)
 
 # %% ../nbs/04a_sparse.ipynb #e634e615
 SPARSE_MAX_DENSITY = 0.1       # above this fraction of non-zeros the dense kernels win (bench/step.py)
