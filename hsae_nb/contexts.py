@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
-from .core import CheckpointError, write_json, read_json
+from .core import HSAEError, CheckpointError, write_json, read_json
 from .model import HSAE
 from .cache import ActivationLoader, read_shard
 
 # %% auto #0
-__all__ = ['feature_positions', 'build_contexts', 'compute_contexts', 'load_contexts']
+__all__ = ['feature_positions', 'build_contexts', 'compute_contexts', 'load_contexts', 'logit_lens']
 
 # %% ../nbs/08_contexts.ipynb #e6ee1b9e
 class _TopK:
@@ -110,3 +110,25 @@ def load_contexts(run_dir) -> dict:
     path = Path(run_dir) / "contexts.json"
     if not path.exists(): raise CheckpointError(f"{run_dir} has no contexts.json: compute it with compute_contexts (or hsae_view --cache …)")
     return {int(k): v for k, v in read_json(path)["contexts"].items()}
+
+# %% ../nbs/08_contexts.ipynb #b485ed32
+_FINAL_NORMS = ("model.norm", "transformer.ln_f", "gpt_neox.final_layer_norm", "model.decoder.final_layer_norm", "norm")
+
+@torch.no_grad()
+def logit_lens(lm, W_dec_FD: torch.Tensor, k: int = 10) -> dict:
+    "Per feature (decoder row), the k tokens its direction promotes most and the k it suppresses most, with their logit effects."
+    norm = next((n for n in (_find(lm.model, p) for p in _FINAL_NORMS) if n is not None), None)
+    if norm is None: raise HSAEError(f"cannot find the final norm of {type(lm.model).__name__} (looked for {_FINAL_NORMS})")
+    W_U = lm.model.get_output_embeddings().weight.float()                      # [V, D]
+    d = W_dec_FD.detach().float().to(W_U.device)
+    if isinstance(norm, torch.nn.LayerNorm): d = d - d.mean(-1, keepdim=True)    # LayerNorm removes the mean first
+    if getattr(norm, "weight", None) is not None: d = d * norm.weight.float()
+    logits_FV = d @ W_U.T
+    up, down = logits_FV.topk(k, dim=-1), (-logits_FV).topk(k, dim=-1)
+    return dict(promoted=up.indices, promoted_logits=up.values, suppressed=down.indices, suppressed_logits=-down.values)
+
+def _find(obj, path: str):
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None: return None
+    return obj
