@@ -12,7 +12,8 @@ from .model import HSAE
 from .cache import ActivationLoader, read_shard
 
 # %% auto #0
-__all__ = ['feature_positions', 'build_contexts', 'compute_contexts', 'load_contexts', 'logit_lens']
+__all__ = ['HIST_EDGES', 'feature_positions', 'build_contexts', 'compute_contexts', 'load_contexts', 'logit_lens',
+           'activation_histograms']
 
 # %% ../nbs/08_contexts.ipynb #e6ee1b9e
 class _TopK:
@@ -132,3 +133,31 @@ def _find(obj, path: str):
         obj = getattr(obj, part, None)
         if obj is None: return None
     return obj
+
+# %% ../nbs/08_contexts.ipynb #53030b93
+HIST_EDGES = torch.logspace(-3, 3, 25)                  # 24 log-spaced bins; values outside go to the end bins
+
+@torch.no_grad()
+def activation_histograms(model: HSAE, loader: ActivationLoader, chunk: int = 4096, progress: bool = True) -> list:
+    "Per level: counts [F, 24] of each feature's non-zero activations on HIST_EDGES' bins, density [F] and the rows seen."
+    model.eval()
+    per_seq = loader.manifest["context_size"] - 1
+    excluded = torch.tensor(getattr(loader, "exclude_positions", ()), dtype=torch.long)
+    nb = len(HIST_EDGES) - 1
+    counts = [torch.zeros(w * nb, dtype=torch.long) for w in model.cfg.widths]
+    row0, seen = 0, 0
+    for i in tqdm(range(len(loader.shards)), disable=not progress, desc="histograms"):
+        for x in read_shard(loader.dir, loader.shards[i], loader.verify)["acts"].split(chunk):
+            keep = ~torch.isin(torch.arange(row0, row0 + len(x)) % per_seq + 1, excluded)
+            row0 += len(x)
+            x = x[keep].float() * loader.scale
+            seen += len(x)
+            for l, level in enumerate(model.levels):
+                rows, cols = (a := level.encode(x)).nonzero(as_tuple=True)
+                b = (torch.bucketize(a[rows, cols], HIST_EDGES) - 1).clamp(0, nb - 1)
+                counts[l] += torch.bincount(cols * nb + b, minlength=len(counts[l]))
+    out = []
+    for w, c in zip(model.cfg.widths, counts):
+        c = c.view(w, nb)
+        out.append(dict(counts=c, density=c.sum(1).double() / max(seen, 1), rows=seen))
+    return out
