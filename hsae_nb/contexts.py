@@ -12,8 +12,8 @@ from .model import HSAE
 from .cache import ActivationLoader, read_shard
 
 # %% auto #0
-__all__ = ['HIST_EDGES', 'feature_positions', 'build_contexts', 'compute_contexts', 'load_contexts', 'logit_lens',
-           'activation_histograms']
+__all__ = ['HIST_EDGES', 'feature_positions', 'build_contexts', 'logit_lens', 'activation_histograms', 'feature_extras',
+           'load_extras', 'compute_contexts', 'load_contexts']
 
 # %% ../nbs/08_contexts.ipynb #e6ee1b9e
 class _TopK:
@@ -97,21 +97,6 @@ def build_contexts(model: HSAE, loader: ActivationLoader, tokenizer, positions: 
             out[offs[l] + f] = ctxs
     return out
 
-# %% ../nbs/08_contexts.ipynb #79c39698
-def compute_contexts(run_dir, model: HSAE, loader: ActivationLoader, tokenizer, progress: bool = True, **kw) -> Path:
-    "Compute the top/sampled contexts of every feature and write run_dir/contexts.json (atomically)."
-    ctx = build_contexts(model, loader, tokenizer, feature_positions(model, loader, progress=progress), progress=progress, **kw)
-    path = Path(run_dir) / "contexts.json"
-    write_json(path, dict(cache_dir=str(loader.dir), split=loader.split, n_vectors=loader.n_vectors,
-                          contexts={str(k): v for k, v in ctx.items()}))
-    return path
-
-def load_contexts(run_dir) -> dict:
-    "{global id: contexts} of a run folder, with a clear error when they were never computed."
-    path = Path(run_dir) / "contexts.json"
-    if not path.exists(): raise CheckpointError(f"{run_dir} has no contexts.json: compute it with compute_contexts (or hsae_view --cache …)")
-    return {int(k): v for k, v in read_json(path)["contexts"].items()}
-
 # %% ../nbs/08_contexts.ipynb #b485ed32
 _FINAL_NORMS = ("model.norm", "transformer.ln_f", "gpt_neox.final_layer_norm", "model.decoder.final_layer_norm", "norm")
 
@@ -161,3 +146,42 @@ def activation_histograms(model: HSAE, loader: ActivationLoader, chunk: int = 40
         c = c.view(w, nb)
         out.append(dict(counts=c, density=c.sum(1).double() / max(seen, 1), rows=seen))
     return out
+
+# %% ../nbs/08_contexts.ipynb #d8ed37bf
+def feature_extras(model: HSAE, loader: ActivationLoader, lm=None, k: int = 8, progress: bool = True) -> dict:
+    "{global id: histogram counts, density and (with `lm`) the logit lens as [token, effect] pairs}."
+    hists, offs = activation_histograms(model, loader, progress=progress), model.hierarchy.offsets
+    out = {}
+    for l, (level, h) in enumerate(zip(model.levels, hists)):
+        lens = logit_lens(lm, level.W_dec, k) if lm is not None else None
+        word = lambda ids, vals: [[lm.tokenizer.decode([int(t)]), round(float(v), 3)] for t, v in zip(ids, vals)]
+        for f in range(level.width):
+            e = dict(histogram=h["counts"][f].tolist(), density=float(h["density"][f]))
+            if lens is not None:
+                e.update(promoted=word(lens["promoted"][f], lens["promoted_logits"][f]),
+                         suppressed=word(lens["suppressed"][f], lens["suppressed_logits"][f]))
+            out[offs[l] + f] = e
+    return out
+
+def load_extras(run_dir) -> dict:
+    "{global id: histogram, density, logit lens} from a run's contexts.json ({} if absent or written without them)."
+    path = Path(run_dir) / "contexts.json"
+    if not path.exists(): return {}
+    return {int(k): v for k, v in (read_json(path).get("extras") or {}).items()}
+
+# %% ../nbs/08_contexts.ipynb #79c39698
+def compute_contexts(run_dir, model: HSAE, loader: ActivationLoader, tokenizer, progress: bool = True, lm=None, **kw) -> Path:
+    "Compute every feature's top/sampled contexts, histogram and (with `lm`) logit lens; write run_dir/contexts.json atomically."
+    ctx = build_contexts(model, loader, tokenizer, feature_positions(model, loader, progress=progress), progress=progress, **kw)
+    extras = feature_extras(model, loader, lm, progress=progress)
+    path = Path(run_dir) / "contexts.json"
+    write_json(path, dict(cache_dir=str(loader.dir), split=loader.split, n_vectors=loader.n_vectors,
+                          contexts={str(k): v for k, v in ctx.items()}, hist_edges=[round(float(e), 6) for e in HIST_EDGES],
+                          extras={str(k): v for k, v in extras.items()}))
+    return path
+
+def load_contexts(run_dir) -> dict:
+    "{global id: contexts} of a run folder, with a clear error when they were never computed."
+    path = Path(run_dir) / "contexts.json"
+    if not path.exists(): raise CheckpointError(f"{run_dir} has no contexts.json: compute it with compute_contexts (or hsae_view --cache …)")
+    return {int(k): v for k, v in read_json(path)["contexts"].items()}
