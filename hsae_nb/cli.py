@@ -227,14 +227,16 @@ def hsae_view(
         from hsae_nb.model import HSAE
         from hsae_nb.cache import ActivationLoader
         from hsae_nb.contexts import compute_contexts
-        from hsae_nb.data import load_tokenizer
+        from hsae_nb.data import load_tokenizer, load_lm
         data = read_json(run_dir / "config.json").get("data") or {}
         cdir = cache or data.get("cache_dir")
         if cdir is None: raise HSAEError(f"{run_dir} has no contexts.json and records no activation cache: pass --cache")
         loader = ActivationLoader(cdir, 1, split=split, test_fraction=data.get("test_fraction") or 0.05,
                                   exclude_positions=data.get("exclude_positions", ()))   # contexts from the positions trained on
         tok = load_tokenizer(tokenizer or loader.manifest["model"])
-        compute_contexts(run_dir, HSAE.load(run_dir), loader, tok)
+        try: lm = load_lm(loader.manifest["model"])        # for the logit lens; the page works without it
+        except HSAEError as e: lm = None; print(f"no logit lens: {e}")
+        compute_contexts(run_dir, HSAE.load(run_dir), loader, tok, lm=lm)
     path = Forest.from_run(run_dir).to_html(out or run_dir / "forest.html", title or f"HSAE forest · {run_dir.name}")
     print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
     return path

@@ -18,9 +18,10 @@ __all__ = ['ORANGE', 'Forest', 'highlight_html', 'TreeViewer']
 class Forest:
     "A learned feature forest: a networkx DiGraph over global feature ids, with queries for browsing."
     def __init__(self, hierarchy: Hierarchy, density: list | None = None, edges: list | None = None,
-                 contexts: dict | None = None, labels: dict | None = None):
+                 contexts: dict | None = None, labels: dict | None = None,
+                 extras: dict | None = None):             # {gid: histogram, density, logit lens} (contexts.feature_extras)
         self.h, self.offsets, self.widths = hierarchy, hierarchy.offsets, hierarchy.widths
-        self.contexts, self.labels = contexts or {}, labels or {}
+        self.contexts, self.labels, self.extras = contexts or {}, labels or {}, extras or {}
         g = nx.DiGraph()
         for l, w in enumerate(self.widths):
             dens = density[l] if density is not None else None
@@ -93,25 +94,27 @@ def search(self: Forest, query) -> list:
 
 @patch
 def info(self: Forest, gid: int) -> dict:
-    "Everything the dashboard shows for one feature."
+    "Everything the dashboard shows for one feature (with histogram, density and logit lens when the run has them)."
     level, i = self.locate(gid)
     p = self.parent(gid)
     return dict(id=gid, level=level, local=i, label=self.labels.get(gid), density=self.graph.nodes[gid]["density"],
                 parent=p, parent_edge=None if p is None else dict(self.graph.edges[p, gid]),
                 children=[dict(id=c, **self.graph.edges[gid, c]) for c in self.children(gid)],
-                contexts=self.contexts.get(gid, []))
+                contexts=self.contexts.get(gid, []),             # metrics.json's density wins over the contexts pass's
+                **{k: v for k, v in self.extras.get(gid, {}).items() if k != "density"})
 
 # %% ../nbs/08_viewer.ipynb #5b6862e5
 @patch(cls_method=True)
-def from_model(cls: Forest, model, evaluation=None, contexts: dict | None = None, labels: dict | None = None) -> Forest:
+def from_model(cls: Forest, model, evaluation=None, contexts: dict | None = None, labels: dict | None = None,
+               extras: dict | None = None) -> Forest:
     "Forest of a (trained) HSAE; densities and edge conditionals from an `Evaluation` if given."
     ev = evaluation
-    return cls(model.hierarchy.to("cpu"), None if ev is None else ev.density, None if ev is None else ev.edges, contexts, labels)
+    return cls(model.hierarchy.to("cpu"), None if ev is None else ev.density, None if ev is None else ev.edges, contexts, labels, extras)
 
 @patch(cls_method=True)
 def from_run(cls: Forest, run_dir, require_contexts: bool = True, labels: dict | None = None) -> Forest:
     "Forest of a run folder: hierarchy, metrics (edge statistics) if evaluated, and contexts.json."
-    from hsae_nb.contexts import load_contexts
+    from hsae_nb.contexts import load_contexts, load_extras
     from hsae_nb.model import load_hierarchy
     run_dir = Path(run_dir)
     widths = tuple(read_json(run_dir / "config.json")["hsae"]["widths"])
@@ -121,7 +124,7 @@ def from_run(cls: Forest, run_dir, require_contexts: bool = True, labels: dict |
         edges = [pd.read_csv(run_dir / f"edges_level_{l}.csv") for l in range(1, len(widths))]
     density = read_json(run_dir / "metrics.json").get("density") if (run_dir / "metrics.json").exists() else None
     contexts = load_contexts(run_dir) if require_contexts else ({} if not (run_dir / "contexts.json").exists() else load_contexts(run_dir))
-    return cls(h, density, edges, contexts, labels)
+    return cls(h, density, edges, contexts, labels, load_extras(run_dir))
 
 # %% ../nbs/08_viewer.ipynb #0377b25e
 ORANGE = (255, 140, 0)
@@ -190,11 +193,29 @@ def _dashboard_html(info: dict) -> str:
             f"<p>label: {html.escape(info['label'] or '–')} · density: {fmt(info['density'])} · children: {len(info['children'])}</p>"
             f"<p>parent: {fmt(info['parent'])} (similarity {fmt(pe.get('similarity'))}, P(p|c) {fmt(pe.get('p_parent_given_child'))}, "
             f"P(c|p) {fmt(pe.get('p_child_given_parent'))})</p>")
-    kids = "".join(f"<li>#{c['id']}: sim {fmt(c.get('similarity'))}, P(p|c) {fmt(c.get('p_parent_given_child'))}, "
-                   f"P(c|p) {fmt(c.get('p_child_given_parent'))}</li>" for c in info["children"])
+    kids = "".join(f"<li>#{c['id']}: {_bar(c.get('p_child_given_parent'))} P(c|p) {fmt(c.get('p_child_given_parent'))}, "
+                   f"P(p|c) {fmt(c.get('p_parent_given_child'))}, sim {fmt(c.get('similarity'))}</li>" for c in info["children"])
     ctx = "".join(f"<div class='ctx'><small>{c['kind']} {c['max']:.2f}</small> {highlight_html(c['tokens'], c['acts'], c['focus'])}</div>"
                   for c in info["contexts"])
-    return head + (f"<ul>{kids}</ul>" if kids else "") + (ctx or "<i>no contexts</i>")
+    return head + (f"<ul>{kids}</ul>" if kids else "") + _extras_html(info) + (ctx or "<i>no contexts</i>")
+
+def _bar(v, width: int = 60) -> str:
+    "A small horizontal bar for a value in [0, 1] (how often a child fires with its parent, at a glance)."
+    w = 0 if v is None or v != v else round(width * max(0.0, min(1.0, v)))
+    return f"<span class='bar' style='display:inline-block;width:{width}px;height:8px;background:#eee'><span style='display:block;width:{w}px;height:8px;background:#1b9e77'></span></span>"
+
+def _extras_html(info: dict) -> str:
+    "Logit-lens tokens and the activation histogram, when the run has them."
+    out = ""
+    if info.get("promoted"):
+        tok = lambda ps, col: " ".join(f"<code style='background:{col}' title='{v:+.3f}'>{html.escape(t)}</code>" for t, v in ps)
+        out += f"<p class='lens'>promotes: {tok(info['promoted'], '#d9f2d9')}<br>suppresses: {tok(info['suppressed'], '#f7d4d4')}</p>"
+    if info.get("histogram"):
+        top = max(max(info["histogram"]), 1)
+        bars = "".join(f"<span title='{n}' style='display:inline-block;width:6px;margin-right:1px;background:#ff8c00;height:{round(40 * n / top)}px'></span>"
+                       for n in info["histogram"])
+        out += f"<div class='hist' style='display:flex;align-items:flex-end;height:42px'>{bars}</div><small>activation (log scale, 10⁻³…10³)</small>"
+    return out
 
 @patch
 def _refresh(self: TreeViewer):
@@ -269,6 +290,9 @@ main{display:flex;flex:1;min-height:0}#tree{width:42%;overflow:auto;padding:8px;
 .node.sel{background:#cde}.kids{margin-left:18px}.tw{display:inline-block;width:16px;color:#666}
 .ctx{font-family:monospace;margin:6px 0;padding:4px;border-bottom:1px solid #eee;white-space:pre-wrap}
 .tok{border-radius:2px}small{color:#777}
+.bar{display:inline-block;width:60px;height:8px;background:#eee}.bar span{display:block;height:8px;background:#1b9e77}
+.hist{display:flex;align-items:flex-end;height:42px}.hist span{display:inline-block;width:6px;margin-right:1px;background:#ff8c00}
+code.up{background:#d9f2d9}code.down{background:#f7d4d4}
 </style></head><body><header><b>__TITLE__</b> · <input id="q" placeholder="search: #id or token"> <span id="found"></span></header>
 <main><div id="tree"></div><div id="dash"><i>select a feature</i></div></main>
 <script>
@@ -285,6 +309,12 @@ function toggle(d,n){let k=d.querySelector(':scope>.kids');if(k){k.remove();n.fi
  k=document.createElement('div');k.className='kids';(kids[+n.dataset.id]||[]).forEach(c=>k.appendChild(node(c)));
  d.appendChild(k);n.firstChild.textContent='▾'}
 function f3(v){return v==null?'–':(+v).toFixed(3)}
+function bar(v){const w=v==null?0:Math.round(60*Math.max(0,Math.min(1,v)));return '<span class="bar"><span style="width:'+w+'px"></span></span>'}
+function extras(g){const x=D.extras[g];if(!x)return '';let h='';
+ const toks=(ps,cl)=>ps.map(p=>'<code class="'+cl+'" title="'+p[1]+'">'+esc(p[0])+'</code>').join(' ');
+ if(x.up)h+='<p class="lens">promotes: '+toks(x.up,'up')+'<br>suppresses: '+toks(x.down,'down')+'</p>';
+ const m=Math.max(...x.hist,1);h+='<div class="hist">'+x.hist.map(n=>'<span title="'+n+'" style="height:'+Math.round(40*n/m)+'px"></span>').join('')+
+  '</div><small>activation histogram (log scale, 10⁻³…10³) · density '+(x.density==null?'–':x.density.toExponential(2))+'</small>';return h}
 function hl(c){const m=Math.max(...c.acts,1e-9);return c.tokens.map((t,i)=>{const a=c.acts[i];
  const s=(a>0?'background:rgba(255,140,0,'+(a/m).toFixed(2)+');':'')+(i==c.focus?'text-decoration:underline;':'');
  return '<span class="tok'+(a>0?' on':'')+'" style="'+s+'" title="'+a+'">'+esc(t.replace(/Ġ/g,' ').replace(/Ċ|\\n/g,'↵'))+'</span>'}).join('')}
@@ -293,8 +323,8 @@ function select(g){document.querySelectorAll('.node.sel').forEach(x=>x.classList
  const e=par[g],l=lvl(g),cs=D.contexts[g]||[];
  let h='<h3>#'+g+' · level '+l+' · local '+(g-D.offsets[l])+'</h3><p>label: '+esc(D.labels[g]||'–')+' · children: '+(kids[g]||[]).length+'</p>';
  h+='<p>parent: '+(e?'#'+e[0]+' (similarity '+f3(e[2])+', P(p|c) '+f3(e[3])+', P(c|p) '+f3(e[4])+')':'–')+'</p><ul>';
- D.edges.filter(x=>x[0]==g).forEach(x=>{h+='<li>#'+x[1]+': sim '+f3(x[2])+', P(p|c) '+f3(x[3])+', P(c|p) '+f3(x[4])+'</li>'});
- h+='</ul>'+(cs.length?cs.map(c=>'<div class="ctx"><small>'+c.kind+' '+c.max.toFixed(2)+'</small> '+hl(c)+'</div>').join(''):'<i>no contexts</i>');
+ D.edges.filter(x=>x[0]==g).forEach(x=>{h+='<li>#'+x[1]+': '+bar(x[4])+' P(c|p) '+f3(x[4])+', P(p|c) '+f3(x[3])+', sim '+f3(x[2])+'</li>'});
+ h+='</ul>'+extras(g)+(cs.length?cs.map(c=>'<div class="ctx"><small>'+c.kind+' '+c.max.toFixed(2)+'</small> '+hl(c)+'</div>').join(''):'<i>no contexts</i>');
  document.getElementById('dash').innerHTML=h;const sel=document.querySelector('.node.sel');if(sel)sel.scrollIntoView({block:'center'})}
 function reveal(g){const path=[];let x=g;while(par[x]){x=par[x][0];path.unshift(x)}
  path.forEach(p=>{const n=document.querySelector('.node[data-id="'+p+'"]');if(n&&!n.parentNode.querySelector(':scope>.kids'))toggle(n.parentNode,n)})}
@@ -318,7 +348,9 @@ def to_html(self: Forest, path, title: str = "HSAE feature forest") -> Path:
                 edges=[[p, c, r(d["similarity"]), r(d["p_parent_given_child"]), r(d["p_child_given_parent"])]
                        for p, c, d in self.graph.edges(data=True)],
                 contexts={str(k): [dict(kind=c["kind"], tokens=c["tokens"], acts=c["acts"], focus=c["focus"], max=c["max"]) for c in v]
-                          for k, v in self.contexts.items()})
+                          for k, v in self.contexts.items()},
+                extras={str(k): dict(hist=e.get("histogram", []), density=e.get("density"), up=e.get("promoted"), down=e.get("suppressed"))
+                        for k, e in self.extras.items()})
     page = _PAGE.replace("__TITLE__", html.escape(title)).replace("__DATA__", json.dumps(data, separators=(",", ":")).replace("</", "<\\/"))
     atomic_write(path, page)
     return Path(path)

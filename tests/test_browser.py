@@ -1,4 +1,4 @@
-"""The exported forest page in headless Chromium: the tree renders, a node expands, tokens are highlighted.
+"""The exported forest page in headless Chromium: the tree renders, a node expands, tokens are highlighted, the logit lens and histogram show.
 
 Needs Debian's chromium: `make test-browser` installs it and runs this file (skipped when it is absent).
 Set HSAE_SCREENSHOT=path to keep the screenshot.
@@ -35,7 +35,7 @@ def page(tmp_path_factory):
             run_dir=tmp / "run", progress=False).fit()
     test = ActivationLoader(tmp / "cache", 64, split="test", test_fraction=0.25)
     save_metrics(tmp / "run", evaluate(model, test, test.batches_per_epoch))
-    compute_contexts(tmp / "run", model, test, lm.tokenizer, progress=False)
+    compute_contexts(tmp / "run", model, test, lm.tokenizer, progress=False, lm=lm)      # with histograms and the logit lens
     forest = Forest.from_run(tmp / "run")
     return forest, forest.to_html(tmp / "run" / "forest.html"), tmp
 
@@ -63,6 +63,10 @@ def test_node_expands_and_tokens_highlight(page):
     assert re.search(rf'class="node sel" data-id="{root}"', dom)
     assert f"<h3>#{root} · level 0" in dom
     assert len(re.findall(r'class="tok on" style="background:rgba\(255,140,0,', dom)) > 0
+    assert "promotes: <code" in dom and '<div class="hist"><span' in dom       # logit lens and histogram of the feature
+    top = forest.info(root)["promoted"][0][0]
+    assert re.search(r'<code class="up"[^>]*>' + re.escape(top.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")) + "</code>", dom)
+    assert dom.count('<span class="bar">') == len(forest.children(root))     # one P(c|p) bar per child
 
 
 def test_screenshot(page):
