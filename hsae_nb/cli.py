@@ -159,6 +159,8 @@ def hsae_eval(
     batch_size: int = 1024,          # vectors per evaluation batch
     max_batches: int = None,         # stop after this many batches (default: every vector of the split)
     splice: int = 0,                 # held-out sequences on which to splice each level into the LM (0 = skip)
+    autointerp: int = 0,             # parent-child pairs (and as many random control pairs) for a judge (0 = skip; needs contexts.json)
+    judge: str = "smollm2-135m",     # the judge: a Hugging Face model name or folder, or an OpenAI-compatible URL (…/v1)
     threads: int = None):            # torch CPU threads
     "Evaluate HSAE run folders: per-level SAE metrics, hierarchy metrics, optional LM splicing; writes metrics.json."
     import torch
@@ -169,8 +171,14 @@ def hsae_eval(
     from hsae_nb.cache import ActivationLoader
     from hsae_nb.metrics import evaluate, save_metrics, results_table
     if threads: torch.set_num_threads(threads)
+    runs = [run_dir] + ([against] if against else [])
+    if autointerp:                                   # checked before any evaluation work
+        missing = [rd for rd in runs if not (Path(rd) / "contexts.json").exists()]
+        if missing: raise HSAEError(f"--autointerp shows the judge each feature's contexts: run hsae_view on {missing} first")
+        from hsae_nb.autointerp import make_judge
+        the_judge = make_judge(judge)
     rows = {}
-    for rd in [run_dir] + ([against] if against else []):
+    for rd in runs:
         conf, model = read_json(Path(rd) / "config.json"), HSAE.load(rd)
         data = conf.get("data") or {}
         cdir = cache or data.get("cache_dir")
@@ -181,6 +189,12 @@ def hsae_eval(
         ev = evaluate(model, loader.one_pass(), max_batches)          # every vector of the split once
         extra = {"data": dict(cache_dir=str(cdir), split=split, test_fraction=tf)}
         if splice: extra["lm"] = _splice_levels(model, loader, splice)
+        if autointerp:
+            from hsae_nb.autointerp import hierarchy_autointerp
+            from hsae_nb.viewer import Forest
+            extra["autointerp"] = hierarchy_autointerp(Forest.from_run(rd), the_judge, autointerp, out=Path(rd) / "autointerp.jsonl")
+            print(f"{rd}: judge says Yes to {extra['autointerp']['pairs']['yes_rate']:.3f} of forest pairs, "
+                  f"{extra['autointerp']['control']['yes_rate']:.3f} of control pairs (exchanges in autointerp.jsonl)")
         save_metrics(rd, ev, extra)
         rows[Path(rd).name] = ev
         print(f"{rd}: {ev.n_tokens:,} held-out vectors")
