@@ -161,6 +161,7 @@ def hsae_eval(
     splice: int = 0,                 # held-out sequences on which to splice each level into the LM (0 = skip)
     autointerp: int = 0,             # parent-child pairs (and as many random control pairs) for a judge (0 = skip; needs contexts.json)
     judge: str = "smollm2-135m",     # the judge: a Hugging Face model name or folder, or an OpenAI-compatible URL (…/v1)
+    geometry: int = 0,               # (sibling, sibling, distant) triples for the sibling-geometry score (0 = skip)
     threads: int = None):            # torch CPU threads
     "Evaluate HSAE run folders: per-level SAE metrics, hierarchy metrics, optional LM splicing; writes metrics.json."
     import torch
@@ -195,6 +196,12 @@ def hsae_eval(
             extra["autointerp"] = hierarchy_autointerp(Forest.from_run(rd), the_judge, autointerp, out=Path(rd) / "autointerp.jsonl")
             print(f"{rd}: judge says Yes to {extra['autointerp']['pairs']['yes_rate']:.3f} of forest pairs, "
                   f"{extra['autointerp']['control']['yes_rate']:.3f} of control pairs (exchanges in autointerp.jsonl)")
+        if geometry:
+            from hsae_nb.geometry import sibling_triples, firing_inputs, geometry_score
+            from hsae_nb.viewer import Forest
+            tri = sibling_triples(Forest.from_model(model), geometry)
+            extra["geometry"] = geometry_score(firing_inputs(model, loader, [g for t in tri for g in t], progress=False), tri)
+            print(f"{rd}: sibling geometry {extra['geometry']['score']:.3f} over {extra['geometry']['triples']} triples (< 1: siblings fire closer together)")
         save_metrics(rd, ev, extra)
         rows[Path(rd).name] = ev
         print(f"{rd}: {ev.n_tokens:,} held-out vectors")
