@@ -22,11 +22,11 @@ from .sparse import SparseActs, fired_features, choose_path
 from .cache import sae_metadata
 
 # %% auto #0
-__all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'lr_at', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss',
-           'auxk_loss', 'remove_parallel_grad_', 'firing_quantile', 'calibrate_thresholds_', 'revive_dead_',
-           'memory_estimate', 'available_memory', 'check_memory', 'dist_info', 'all_reduce_', 'init_distributed',
-           'track_batchtopk_threshold_', 'checkpoint_paths', 'write_checkpoint', 'read_checkpoint', 'config_diff',
-           'decoder_sample', 'decoder_drift', 'controller_options', 'Trainer']
+__all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'lr_at', 'convergence', 'TensorBatches', 'dead_pre_acts',
+           'ghost_grad_loss', 'auxk_loss', 'remove_parallel_grad_', 'firing_quantile', 'calibrate_thresholds_',
+           'revive_dead_', 'memory_estimate', 'available_memory', 'check_memory', 'dist_info', 'all_reduce_',
+           'init_distributed', 'track_batchtopk_threshold_', 'checkpoint_paths', 'write_checkpoint', 'read_checkpoint',
+           'config_diff', 'decoder_sample', 'decoder_drift', 'controller_options', 'Trainer']
 
 # %% ../nbs/06_trainer.ipynb #126cde66
 def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float:
@@ -35,6 +35,17 @@ def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float
     if step < warm: return base * (step + 1) / warm
     progress = (step - warm) / max(1, total - warm)
     return base * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+
+# %% ../nbs/06_trainer.ipynb #f50e10cf
+def convergence(history: pd.DataFrame, cos_max: float = 0.3, ev_tol: float = 0.005) -> dict:
+    "Mean decoder cosine with init at the end, EV change between the last two tenths of the log, and whether both pass."
+    L = sum(1 for k in history.columns if k.startswith("init_cos_"))
+    last = history.iloc[-1]
+    cos = sum(float(last[f"init_cos_{l}"]) for l in range(L)) / L
+    ev = history[[f"ev_{l}" for l in range(L)]].mean(1)
+    tenth = max(1, len(ev) // 10)
+    change = float(ev.iloc[-tenth:].mean() - ev.iloc[-2 * tenth:-tenth].mean())
+    return dict(init_cos=cos, ev_change=change, converged=cos < cos_max and abs(change) < ev_tol)
 
 # %% ../nbs/06_trainer.ipynb #9beb4de9
 class TensorBatches:
@@ -500,6 +511,12 @@ def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, a
                             ev="/".join(f"{r[f'ev_{l}']:.2f}" for l in range(L)))
         if self.step % tcfg.checkpoint_every == 0 and self.step < stop: self.save_checkpoint()
     bar.close()
+    if self.step >= tcfg.total_steps and self.rank == 0 and len(self.rows) >= 20:
+        conv = convergence(self.history)
+        if not conv["converged"]:
+            warnings.warn(f"the run ended before converging: decoder rows keep cosine {conv['init_cos']:.2f} with their "
+                          f"initialisation (want < 0.3) and EV moved {conv['ev_change']:+.4f} over the last 20% of steps "
+                          f"(want |change| < 0.005); train longer or raise lr")
     if self.step >= tcfg.total_steps and tcfg.final_assignment: self.model.assign_hierarchy(self.step, self.coact)
     self.save_checkpoint()
     if self.run_dir is not None and self.rank == 0:
