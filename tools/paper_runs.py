@@ -120,9 +120,12 @@ def collect(runs: Path, cache: str | None = None) -> dict:
                                         variants={v: dict(steps=st, seeds=list(se), overrides=o) for v, (st, se, o) in VARIANTS.items()}),
                machine=dict(cpu=platform.processor() or platform.machine(), torch=torch.__version__),
                runs={})
+    from hsae_nb.trainer import convergence
     for variant, seed, _, _ in all_runs():
         f = run_folder(runs, variant, seed) / ENTRY
-        if f.exists(): out["runs"][run_name(variant, seed)] = json.loads(f.read_text())
+        if not f.exists(): continue
+        e = out["runs"][run_name(variant, seed)] = json.loads(f.read_text())
+        e["convergence"] = convergence(pd.read_csv(f.parent / "history.csv"))   # decoder left its init, EV plateaued
     cache = cache or next((json.loads((run_folder(runs, v, s) / "config.json").read_text())["data"]["cache_dir"]
                            for v, s, _, _ in all_runs() if (run_folder(runs, v, s) / "config.json").exists()), None)
     if cache:
