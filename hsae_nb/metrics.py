@@ -149,24 +149,33 @@ def posthoc_forest(model: HSAE, similarity: str | None = None, quantile: float |
 
 # %% ../nbs/07_metrics.ipynb #d26a2508
 @torch.no_grad()
-def spliced_lm_metrics(lm, site, reconstruct, tokens_BT: torch.Tensor, scale: float = 1.0) -> dict:
+def spliced_lm_metrics(lm, site, reconstruct, tokens_BT: torch.Tensor, scale: float = 1.0, chunk: int = 4) -> dict:
     "CE/KL of the LM with `reconstruct` (normalised x -> x̂) spliced in at `site`, vs clean and zero-ablated."
-    def run(replace=None):
+    def run(toks, replace=None):
         def hook(module, args, out):
             x = out[0] if isinstance(out, tuple) else out
             new = x.clone(); new[:, 1:] = replace(x[:, 1:])
             return (new,) + tuple(out[1:]) if isinstance(out, tuple) else new
         handle = site.block.register_forward_hook(hook) if replace else None
-        try: return lm.model(input_ids=tokens_BT, use_cache=False).logits.float()
+        try: return lm.model(input_ids=toks, use_cache=False).logits.float()
         finally:
             if handle: handle.remove()
-    def ce(logits): return float(F.cross_entropy(logits[:, :-1].flatten(0, 1), tokens_BT[:, 1:].flatten()))
-    def kl(logits, ref): return float(F.kl_div(logits.log_softmax(-1), ref.log_softmax(-1), log_target=True, reduction="none").sum(-1).mean())
-    clean = run()
-    sae = run(lambda x: reconstruct(x * scale) / scale)
-    abl = run(lambda x: torch.zeros_like(x))
-    out = dict(ce_loss_without_sae=ce(clean), ce_loss_with_sae=ce(sae), ce_loss_with_ablation=ce(abl),
-               kl_div_with_sae=kl(sae, clean), kl_div_with_ablation=kl(abl, clean))
+    # `chunk` sequences at a time: a [B, T, vocab] logit tensor is 3 GB at B 64, T 256 and SmolLM2's 49k tokens,
+    # and three of them (clean, spliced, ablated) with their log-softmaxes do not fit in memory at once
+    s = dict(ce_clean=0.0, ce_sae=0.0, ce_abl=0.0, kl_sae=0.0, kl_abl=0.0)
+    for toks in tokens_BT.split(chunk):
+        ce = lambda lg: float(F.cross_entropy(lg[:, :-1].flatten(0, 1), toks[:, 1:].flatten(), reduction="sum"))
+        clean = run(toks)
+        s["ce_clean"] += ce(clean)
+        ref = clean.log_softmax(-1); del clean
+        for name, fn in (("sae", lambda x: reconstruct(x * scale) / scale), ("abl", torch.zeros_like)):
+            lg = run(toks, fn)
+            s[f"ce_{name}"] += ce(lg)
+            s[f"kl_{name}"] += float(F.kl_div(lg.log_softmax(-1), ref, log_target=True, reduction="none").sum())
+            del lg
+    n_pred, n_pos = tokens_BT[:, 1:].numel(), tokens_BT.numel()     # CE per predicted token, KL per position
+    out = dict(ce_loss_without_sae=s["ce_clean"] / n_pred, ce_loss_with_sae=s["ce_sae"] / n_pred, ce_loss_with_ablation=s["ce_abl"] / n_pred,
+               kl_div_with_sae=s["kl_sae"] / n_pos, kl_div_with_ablation=s["kl_abl"] / n_pos)
     out["ce_loss_score"] = (out["ce_loss_with_ablation"] - out["ce_loss_with_sae"]) / (out["ce_loss_with_ablation"] - out["ce_loss_without_sae"])
     out["kl_div_score"] = (out["kl_div_with_ablation"] - out["kl_div_with_sae"]) / out["kl_div_with_ablation"]
     return out
