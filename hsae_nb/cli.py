@@ -216,7 +216,7 @@ def _splice_levels(model, loader, n_seq: int) -> list:
     import torch
     from hsae_nb.cache import read_shard
     from hsae_nb.data import load_lm, ActivationSite
-    from hsae_nb.metrics import spliced_lm_metrics
+    from hsae_nb.metrics import spliced_levels_metrics
     m = loader.manifest
     lm = load_lm(m["model"]); site = ActivationSite(lm.model, m["layer"])
     toks, have = [], 0
@@ -225,7 +225,7 @@ def _splice_levels(model, loader, n_seq: int) -> list:
         toks.append(read_shard(loader.dir, s)["tokens"].long()); have += len(toks[-1])
     toks = torch.cat(toks)[:n_seq]
     model.eval()
-    return [dict(level=l, **spliced_lm_metrics(lm, site, lv, toks, loader.scale)) for l, lv in enumerate(model.levels)]
+    return [dict(level=l, **m) for l, m in enumerate(spliced_levels_metrics(lm, site, list(model.levels), toks, loader.scale))]
 
 def hsae_eval_cli(): _run(hsae_eval)
 

@@ -16,8 +16,8 @@ from .structure import Hierarchy, assign_hierarchy, parents_with_children
 from .model import HSAE
 
 # %% auto #0
-__all__ = ['TABLE3', 'Evaluation', 'evaluate', 'identity_level', 'posthoc_forest', 'spliced_lm_metrics', 'results_table',
-           'save_metrics', 'plot_density']
+__all__ = ['TABLE3', 'Evaluation', 'evaluate', 'identity_level', 'posthoc_forest', 'spliced_lm_metrics', 'spliced_levels_metrics',
+           'results_table', 'save_metrics', 'plot_density']
 
 # %% ../nbs/07_metrics.ipynb #f6a18c2f
 class _Moments:
@@ -151,6 +151,10 @@ def posthoc_forest(model: HSAE, similarity: str | None = None, quantile: float |
 @torch.no_grad()
 def spliced_lm_metrics(lm, site, reconstruct, tokens_BT: torch.Tensor, scale: float = 1.0, chunk: int = 4) -> dict:
     "CE/KL of the LM with `reconstruct` (normalised x -> x̂) spliced in at `site`, vs clean and zero-ablated."
+    return spliced_levels_metrics(lm, site, [reconstruct], tokens_BT, scale, chunk)[0]
+
+def spliced_levels_metrics(lm, site, reconstructs: list, tokens_BT: torch.Tensor, scale: float = 1.0, chunk: int = 4) -> list:
+    "`spliced_lm_metrics` for several reconstructions (say every level) on the same tokens: clean and ablated runs done once."
     def run(toks, replace=None):
         def hook(module, args, out):
             x = out[0] if isinstance(out, tuple) else out
@@ -162,23 +166,27 @@ def spliced_lm_metrics(lm, site, reconstruct, tokens_BT: torch.Tensor, scale: fl
             if handle: handle.remove()
     # `chunk` sequences at a time: a [B, T, vocab] logit tensor is 3 GB at B 64, T 256 and SmolLM2's 49k tokens,
     # and three of them (clean, spliced, ablated) with their log-softmaxes do not fit in memory at once
-    s = dict(ce_clean=0.0, ce_sae=0.0, ce_abl=0.0, kl_sae=0.0, kl_abl=0.0)
+    R = len(reconstructs)
+    ce_clean = ce_abl = kl_abl = 0.0
+    ce_sae, kl_sae = [0.0] * R, [0.0] * R
     for toks in tokens_BT.split(chunk):
         ce = lambda lg: float(F.cross_entropy(lg[:, :-1].flatten(0, 1), toks[:, 1:].flatten(), reduction="sum"))
+        kl = lambda lg: float(F.kl_div(lg.log_softmax(-1), ref, log_target=True, reduction="none").sum())
         clean = run(toks)
-        s["ce_clean"] += ce(clean)
+        ce_clean += ce(clean)
         ref = clean.log_softmax(-1); del clean
-        for name, fn in (("sae", lambda x: reconstruct(x * scale) / scale), ("abl", torch.zeros_like)):
-            lg = run(toks, fn)
-            s[f"ce_{name}"] += ce(lg)
-            s[f"kl_{name}"] += float(F.kl_div(lg.log_softmax(-1), ref, log_target=True, reduction="none").sum())
-            del lg
+        lg = run(toks, torch.zeros_like); ce_abl += ce(lg); kl_abl += kl(lg); del lg
+        for r, rec in enumerate(reconstructs):
+            lg = run(toks, lambda x: rec(x * scale) / scale); ce_sae[r] += ce(lg); kl_sae[r] += kl(lg); del lg
     n_pred, n_pos = tokens_BT[:, 1:].numel(), tokens_BT.numel()     # CE per predicted token, KL per position
-    out = dict(ce_loss_without_sae=s["ce_clean"] / n_pred, ce_loss_with_sae=s["ce_sae"] / n_pred, ce_loss_with_ablation=s["ce_abl"] / n_pred,
-               kl_div_with_sae=s["kl_sae"] / n_pos, kl_div_with_ablation=s["kl_abl"] / n_pos)
-    out["ce_loss_score"] = (out["ce_loss_with_ablation"] - out["ce_loss_with_sae"]) / (out["ce_loss_with_ablation"] - out["ce_loss_without_sae"])
-    out["kl_div_score"] = (out["kl_div_with_ablation"] - out["kl_div_with_sae"]) / out["kl_div_with_ablation"]
-    return out
+    outs = []
+    for r in range(R):
+        out = dict(ce_loss_without_sae=ce_clean / n_pred, ce_loss_with_sae=ce_sae[r] / n_pred, ce_loss_with_ablation=ce_abl / n_pred,
+                   kl_div_with_sae=kl_sae[r] / n_pos, kl_div_with_ablation=kl_abl / n_pos)
+        out["ce_loss_score"] = (out["ce_loss_with_ablation"] - out["ce_loss_with_sae"]) / (out["ce_loss_with_ablation"] - out["ce_loss_without_sae"])
+        out["kl_div_score"] = (out["kl_div_with_ablation"] - out["kl_div_with_sae"]) / out["kl_div_with_ablation"]
+        outs.append(out)
+    return outs
 
 # %% ../nbs/07_metrics.ipynb #f11f07fe
 TABLE3 = {"l0": "L0", "explained_variance_legacy": "Var.Exp.", "p_parent_given_child": "P(p|c)",
