@@ -153,6 +153,7 @@ def spliced_lm_metrics(lm, site, reconstruct, tokens_BT: torch.Tensor, scale: fl
     "CE/KL of the LM with `reconstruct` (normalised x -> x̂) spliced in at `site`, vs clean and zero-ablated."
     return spliced_levels_metrics(lm, site, [reconstruct], tokens_BT, scale, chunk)[0]
 
+@torch.no_grad()                                    # no autograd graph through the LM's upper blocks
 def spliced_levels_metrics(lm, site, reconstructs: list, tokens_BT: torch.Tensor, scale: float = 1.0, chunk: int = 4) -> list:
     "`spliced_lm_metrics` for several reconstructions (say every level) on the same tokens: clean and ablated runs done once."
     def run(toks, replace=None):
