@@ -97,18 +97,19 @@ def entry(rd: Path, variant: str, seed: int, steps: int, over: dict, seconds: fl
                 last_invocation=dict(steps=steps_run, seconds=seconds, threads=torch.get_num_threads()))
 
 
-def train_and_eval(cache: str, runs: Path, variant: str, seed: int, steps: int, over: dict, threads: int | None):
+def train_and_eval(cache: str, runs: Path, variant: str, seed: int, steps: int, over: dict, threads: int | None,
+                   splice: int = SPLICE_SEQUENCES, again: bool = False):
     from hsae_nb.cli import hsae_train, hsae_eval
     from hsae_nb.core import write_json
     rd = run_folder(runs, variant, seed)
-    if (rd / ENTRY).exists(): return
+    if (rd / ENTRY).exists() and not again: return
     print(f"== {run_name(variant, seed)}: {steps} steps × {PROTOCOL['batch_size']} -> {rd}", flush=True)
     t = time.perf_counter()
     kw = {k: v for k, v in PROTOCOL.items() if k != "test_fraction"}
     tr = hsae_train(cache, str(rd), steps=steps, seed=seed, resume=(rd / "config.json").exists(), threads=threads,
                     test_fraction=PROTOCOL["test_fraction"], quiet=True, **kw, **over)
     seconds, steps_run = time.perf_counter() - t, tr.step
-    hsae_eval(str(rd), splice=SPLICE_SEQUENCES, threads=threads)
+    hsae_eval(str(rd), splice=splice, threads=threads)
     write_json(rd / ENTRY, entry(rd, variant, seed, steps, over, seconds, steps_run))
 
 
@@ -183,6 +184,8 @@ def main(argv=None):
     ap.add_argument("--skip", help="comma-separated run names ('HSAE seed 0') to leave to another process")
     ap.add_argument("--threads", type=int, help="torch CPU threads")
     ap.add_argument("--collect", action="store_true", help="only rebuild the results JSON from finished runs")
+    ap.add_argument("--splice", type=int, default=SPLICE_SEQUENCES, help="held-out sequences for the CE score (0: skip it)")
+    ap.add_argument("--again", action="store_true", help="evaluate finished runs again (say with --splice after a quick pass)")
     ap.add_argument("--list", action="store_true", help="print the runs and exit")
     ap.add_argument("--table", action="store_true", help="print the README's markdown table from the results JSON and exit")
     a = ap.parse_args(argv)
@@ -205,7 +208,7 @@ def main(argv=None):
         skip = {n.strip() for n in (a.skip or "").split(",") if n.strip()}
         for v, s, st, o in todo:                            # several workers can share the list: a run folder
             if run_name(v, s) in skip: continue             # another process trains is locked, and skipped here
-            try: train_and_eval(a.cache, runs, v, s, st, o, a.threads)
+            try: train_and_eval(a.cache, runs, v, s, st, o, a.threads, a.splice, a.again)
             except HSAEError as e:
                 if "is in use by" not in str(e): raise
                 print(f"-- {run_name(v, s)}: {e}; next run", flush=True); continue
