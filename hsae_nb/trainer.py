@@ -38,13 +38,13 @@ def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float
 
 # %% ../nbs/06_trainer.ipynb #f50e10cf
 def convergence(history: pd.DataFrame, cos_max: float = 0.3, ev_tol: float = 0.005) -> dict:
-    "Mean decoder cosine with init at the end, EV change between the last two tenths of the log, and whether both pass."
+    "Mean decoder cosine with init at the end, median-EV change between the last two tenths of the log, and whether both pass."
     L = sum(1 for k in history.columns if k.startswith("init_cos_"))
     last = history.iloc[-1]
     cos = sum(float(last[f"init_cos_{l}"]) for l in range(L)) / L
     ev = history[[f"ev_{l}" for l in range(L)]].mean(1)
     tenth = max(1, len(ev) // 10)
-    change = float(ev.iloc[-tenth:].mean() - ev.iloc[-2 * tenth:-tenth].mean())
+    change = float(ev.iloc[-tenth:].median() - ev.iloc[-2 * tenth:-tenth].median())   # medians: outlier batches swing the mean
     return dict(init_cos=cos, ev_change=change, converged=cos < cos_max and abs(change) < ev_tol)
 
 # %% ../nbs/06_trainer.ipynb #9beb4de9
