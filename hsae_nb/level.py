@@ -12,8 +12,8 @@ from fastcore.basics import patch
 from .core import HSAEError, CONTROLLERS, ACTIVATIONS
 
 # %% auto #0
-__all__ = ['rectangle', 'JumpReLUFn', 'StepFn', 'jumprelu', 'step', 'topk_relu', 'SAELevel', 'contributions', 'constrain_',
-           'L0Controller', 'PIController', 'NoController', 'make_controller']
+__all__ = ['rectangle', 'JumpReLUFn', 'StepFn', 'jumprelu', 'step', 'topk_relu', 'topk_entries', 'SAELevel', 'contributions',
+           'constrain_', 'L0Controller', 'PIController', 'NoController', 'make_controller']
 
 # %% ../nbs/01_level.ipynb #d03983fe
 def rectangle(u: torch.Tensor) -> torch.Tensor:
@@ -68,6 +68,19 @@ def topk_relu(z: torch.Tensor, k: float, per_row: bool = True) -> torch.Tensor:
     flat = z.reshape(-1)
     vals, idx = flat.topk(min(int(round(k * flat.numel() / z.shape[-1])), flat.numel()))
     return torch.zeros_like(flat).scatter(0, idx, vals.relu()).reshape(z.shape)
+
+@torch.no_grad()
+def topk_entries(z_BF: torch.Tensor, k: float, per_row: bool = True) -> tuple:
+    "(rows, cols) where `topk_relu` is non-zero, sorted by row then column (the sparse step's entry order), without a [B, F] output."
+    B, F_ = z_BF.shape
+    if per_row:
+        vals, idx = z_BF.topk(min(int(round(k)), F_), dim=-1)
+        keys = (torch.arange(B, device=z_BF.device)[:, None] * F_ + idx)[vals > 0]
+    else:
+        vals, keys = z_BF.reshape(-1).topk(min(int(round(k * B)), B * F_))
+        keys = keys[vals > 0]
+    keys = keys.sort().values
+    return keys // F_, keys % F_
 
 # %% ../nbs/01_level.ipynb #3952ed22
 class SAELevel(nn.Module):

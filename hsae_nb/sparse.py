@@ -8,7 +8,7 @@ import warnings, weakref
 from typing import NamedTuple, Sequence
 import torch
 from .core import HSAEError, STEP_PATHS, per_level
-from .level import SAELevel, JumpReLUFn, StepFn, topk_relu
+from .level import SAELevel, JumpReLUFn, StepFn, topk_entries
 from .structure import SiblingIndex
 from .perturb import Substitution
 from .loss import BatchOutput, total_loss
@@ -155,8 +155,7 @@ def sparse_encode(level: SAELevel, x_BD: torch.Tensor) -> SparseActs:
         if threshold:                        # the bias moves to the threshold side: no [B, n] pass to add it
             rows, cols = (xw_BF > level.threshold - level.b_enc - level.bandwidth / 2).nonzero(as_tuple=True)
         else:                                # TopK / BatchTopK: exactly the entries the dense activation keeps
-            kept = topk_relu(xw_BF + level.b_enc, level.k, per_row=level.activation == "topk") != 0
-            rows, cols = kept.nonzero(as_tuple=True)
+            rows, cols = topk_entries(xw_BF + level.b_enc, level.k, per_row=level.activation == "topk")
         xw_E = xw_BF[rows, cols]
         del xw_BF
     pat = Pattern.build(rows, cols, (len(x_BD), level.width))
