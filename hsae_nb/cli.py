@@ -254,9 +254,9 @@ def hsae_view(
         if cdir is None: raise HSAEError(f"{run_dir} has no contexts.json and records no activation cache: pass --cache")
         loader = ActivationLoader(cdir, 1, split=split, test_fraction=data.get("test_fraction") or 0.05,
                                   exclude_positions=data.get("exclude_positions", ()))   # contexts from the positions trained on
-        tok = load_tokenizer(tokenizer or loader.manifest["model"])
         try: lm = load_lm(loader.manifest["model"])        # for the logit lens; the page works without it
         except HSAEError as e: lm = None; print(f"no logit lens: {e}")
+        tok = load_tokenizer(tokenizer) if tokenizer or lm is None else lm.tokenizer
         compute_contexts(run_dir, HSAE.load(run_dir), loader, tok, lm=lm)
     path = Forest.from_run(run_dir).to_html(out or run_dir / "forest.html", title or f"HSAE forest · {run_dir.name}")
     print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")

@@ -10,6 +10,7 @@ from tqdm.auto import tqdm
 from .core import HSAEError, CheckpointError, write_json, read_json
 from .model import HSAE
 from .cache import ActivationLoader, read_shard
+from .data import getattr_path
 
 # %% auto #0
 __all__ = ['HIST_EDGES', 'feature_positions', 'build_contexts', 'logit_lens', 'activation_histograms', 'feature_extras',
@@ -103,7 +104,7 @@ _FINAL_NORMS = ("model.norm", "transformer.ln_f", "gpt_neox.final_layer_norm", "
 @torch.no_grad()
 def logit_lens(lm, W_dec_FD: torch.Tensor, k: int = 10) -> dict:
     "Per feature (decoder row), the k tokens its direction promotes most and the k it suppresses most, with their logit effects."
-    norm = next((n for n in (_find(lm.model, p) for p in _FINAL_NORMS) if n is not None), None)
+    norm = next((n for n in (getattr_path(lm.model, p, None) for p in _FINAL_NORMS) if n is not None), None)
     if norm is None: raise HSAEError(f"cannot find the final norm of {type(lm.model).__name__} (looked for {_FINAL_NORMS})")
     W_U = lm.model.get_output_embeddings().weight.float()                      # [V, D]
     d = W_dec_FD.detach().float().to(W_U.device)
@@ -113,11 +114,6 @@ def logit_lens(lm, W_dec_FD: torch.Tensor, k: int = 10) -> dict:
     up, down = logits_FV.topk(k, dim=-1), (-logits_FV).topk(k, dim=-1)
     return dict(promoted=up.indices, promoted_logits=up.values, suppressed=down.indices, suppressed_logits=-down.values)
 
-def _find(obj, path: str):
-    for part in path.split("."):
-        obj = getattr(obj, part, None)
-        if obj is None: return None
-    return obj
 
 # %% ../nbs/08_contexts.ipynb #53030b93
 HIST_EDGES = torch.logspace(-3, 3, 25)                  # 24 log-spaced bins; values outside go to the end bins

@@ -13,7 +13,7 @@ from .core import HSAEError
 
 # %% auto #0
 __all__ = ['BUNDLED', 'docstrings', 'Corpus', 'open_corpus', 'cache_root', 'LM', 'load_lm', 'load_tokenizer', 'lm_config',
-           'tiny_lm', 'ActivationSite', 'pack_sequences']
+           'tiny_lm', 'getattr_path', 'ActivationSite', 'pack_sequences']
 
 # %% ../nbs/05_data.ipynb #b55bcaf4
 _SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__", "turtledemo", "lib2to3"}
@@ -203,15 +203,23 @@ _BLOCK_PATHS = ("model.layers", "transformer.h", "gpt_neox.layers", "model.decod
 
 class _StopForward(Exception): pass
 
-def _get(obj, path: str):
-    for part in path.split("."): obj = getattr(obj, part)
-    return obj
+_MISSING = object()
+
+def getattr_path(obj, path: str, default=_MISSING):
+    "obj.a.b.c for path 'a.b.c'; `default` (if given) when a part is missing."
+    out = obj
+    for part in path.split("."):
+        out = getattr(out, part, _MISSING)
+        if out is _MISSING:
+            if default is _MISSING: raise AttributeError(f"{type(obj).__name__} has no {path!r}")
+            return default
+    return out
 
 class ActivationSite:
     "Residual stream after block `layer` of an LM; calling it runs the model only up to that block."
     def __init__(self, model: torch.nn.Module, layer: int):
         for path in _BLOCK_PATHS:
-            try: blocks = _get(model, path)
+            try: blocks = getattr_path(model, path)
             except AttributeError: continue
             if isinstance(blocks, torch.nn.ModuleList): break
         else: raise HSAEError(f"cannot find the transformer blocks of {type(model).__name__} (looked for {_BLOCK_PATHS})")

@@ -23,14 +23,14 @@ def sibling_triples(forest, n: int, seed: int = 0) -> list:
     rng = random.Random(seed)
     families = [cs for p in forest.graph.nodes if len(cs := forest.children(p)) >= 2]
     if not families: raise HSAEError("no feature has two children: the forest has no siblings")
+    root = {g: _root(forest, g) for g in forest.graph.nodes}     # once: every triple needs a whole level's roots
     out = []
     for _ in range(20 * n):
         if len(out) == n: break
         kids = rng.choice(families)
         a, b = rng.sample(kids, 2)
         level, _ = forest.locate(a)
-        ra = _root(forest, a)
-        far = [g for g in range(forest.offsets[level], forest.offsets[level] + forest.widths[level]) if _root(forest, g) != ra]
+        far = [g for g in range(forest.offsets[level], forest.offsets[level] + forest.widths[level]) if root[g] != root[a]]
         if far: out.append((a, b, rng.choice(far)))
     return out
 
