@@ -53,3 +53,18 @@ def test_seed_table_means_spreads_and_the_l0_flag():
     md = paper_runs.markdown_table(res)
     assert "| HSAE | 0,1 | 20.5M | yes | 20.0 ± 0.0 | – | – | 7.00 ± 1.00 |" in md
     assert "| post-hoc | 0 | 20.5M | **no** |" in md
+
+
+def test_a_killed_run_resumes_from_its_checkpoint(tiny_run, monkeypatch):
+    "A run killed after a checkpoint (no config.json yet: it is written at the end) is resumed, not refused."
+    from hsae_nb.cli import hsae_train
+    from hsae_nb.trainer import checkpoint_paths
+    monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", batch_size=64, checkpoint_every=10, test_fraction=0.3))
+    cache, runs = tiny_run.parent / "cache", tiny_run.parent / "runs"
+    rd = paper_runs.run_folder(runs, "HSAE", 0)
+    hsae_train(str(cache), str(rd), preset="tiny", steps=20, batch_size=64, checkpoint_every=10, test_fraction=0.3, quiet=True)
+    (rd / "config.json").unlink()                                  # as if killed before the end of the run
+    assert checkpoint_paths(rd)
+    paper_runs.train_and_eval(str(cache), runs, "HSAE", 0, 20, {}, threads=1, splice=0)
+    e = json.loads((rd / paper_runs.ENTRY).read_text())
+    assert e["steps"] == 20 and (rd / "config.json").exists()
