@@ -1,11 +1,12 @@
 """The test command behind `make test`.
 
 1. Notebooks must be exported and clean: `nbdev_export` and `nbdev_clean` may not change any file.
-2. `nbdev_test` runs every notebook (each is a test file; a failing cell fails it).
+2. Every notebook runs as under `nbdev_test` (each is a test file; a failing cell fails it).
 3. pytest runs `tests/` when it exists.
-The last line printed is `N passed, M failed`, counted from what actually ran.
+The last line printed is `N passed, M failed`, counted from the tools' own results (nbdev's per-notebook\nreturn values, pytest's JUnit report), not from their printed text.
 """
-import os, re, subprocess, sys, time
+import os, subprocess, sys, tempfile, time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,27 +44,41 @@ def check_sync():
 
 
 def notebook_tests():
-    "Run nbdev_test over nbs/; return (passed, failed) notebook counts."
-    # 2 workers x 1 thread each fits 2 cores without oversubscription; tests never reach the network
-    env = dict(os.environ, OMP_NUM_THREADS="1", HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
-    rc, out = run([str(BIN / "nbdev_test"), "--do_print", "--timing", "--n_workers", "2"], env=env)
-    done = re.findall(r"^- Completed (.+\.ipynb)$", out, flags=re.M)
-    failed = []
-    if "nbdev Tests Failed On The Following Notebooks" in out:
-        failed = re.findall(r"^\t(\S+\.ipynb)$", out.split("nbdev Tests Failed On The Following Notebooks")[1], flags=re.M)
-    if rc and not failed: failed = ["nbdev_test (exit %d)" % rc]
-    return len(done) - len([f for f in failed if f.endswith(".ipynb")]), len(failed)
+    "Run every notebook under nbs/ as nbdev_test does (same files, skip flags, working folder); return (passed, failed)."
+    # nbdev's own functions, called directly: per-notebook results come back as values, not as text to be scraped.
+    # Set before the workers fork: 2 workers x 1 thread fits 2 cores, and tests never reach the network.
+    os.environ.update(OMP_NUM_THREADS="1", HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    from fastcore.parallel import parallel
+    from fastcore.xtras import working_directory
+    from nbdev.config import get_config
+    from nbdev.doclinks import nbglob
+    from nbdev.test import _keep_file, test_nb
+    cfg = get_config()
+    files = [f.absolute() for f in sorted(nbglob(cfg.nbs_path, as_path=True)) if _keep_file(f, ".notest")]
+    print(f"$ nbdev test of {len(files)} notebooks, 2 workers", flush=True)
+    with working_directory(cfg.nbs_path):
+        results = parallel(test_nb, files, skip_flags=cfg.tst_flags.split(), force_flags=[], n_workers=2,
+                           basepath=cfg.config_path, pause=0.01, do_print=False, progress=False)
+    for f, (ok, secs) in sorted(zip(files, results), key=lambda r: -r[1][1]):
+        print(f"  {'ok  ' if ok else 'FAIL'} {f.name} ({secs:.0f} s)")
+    passed = sum(ok for ok, _ in results)
+    return passed, len(results) - passed
 
 
 def pytest_tests():
-    "Run pytest on tests/ if present; return (passed, failed)."
+    "Run pytest on tests/ if present; return (passed, failed), read from its JUnit XML report."
     if not (ROOT / "tests").is_dir() or not list((ROOT / "tests").glob("test_*.py")): return 0, 0
-    rc, out = run([sys.executable, "-m", "pytest", "-q", "tests"])
-    if rc == 5: return 0, 0   # no tests collected
-    count = lambda word: sum(int(n) for n in re.findall(rf"(\d+) {word}", out.strip().splitlines()[-1]))
-    passed, failed = count("passed"), count("failed") + count("error")
-    if rc and not failed: failed = 1
-    return passed, failed
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "pytest.xml"
+        rc, _ = run([sys.executable, "-m", "pytest", "-q", "tests", f"--junitxml={report}"])
+        if rc == 5: return 0, 0   # no tests collected
+        if not report.exists(): return 0, 1   # pytest could not even start
+        suites = ET.parse(report).getroot()
+        suites = [suites] if suites.tag == "testsuite" else list(suites.iter("testsuite"))
+        total = lambda key: sum(int(s.get(key, 0)) for s in suites)
+    failed = total("failures") + total("errors")
+    passed = total("tests") - failed - total("skipped")
+    return passed, failed + (1 if rc and not failed else 0)
 
 
 def main():
