@@ -15,8 +15,8 @@ from .loss import BatchOutput, total_loss
 
 # %% auto #0
 __all__ = ['SPARSE_MAX_DENSITY', 'SPARSE_MIN_WORK', 'Pattern', 'SpMM', 'SDDMM', 'spmm', 'sddmm', 'SparseActs', 'fired_features',
-           'Take', 'sparse_encode', 'sparse_decode', 'stand_ins', 'sparse_perturbed_recon', 'PCGroups', 'pc_groups',
-           'sparse_pc_loss', 'DecoderUses', 'run_batch_sparse', 'choose_path', 'too_dense', 'compare_paths']
+           'Take', 'sparse_encode', 'sparse_decode', 'stand_ins', 'PCGroups', 'pc_groups', 'DecoderUses',
+           'run_batch_sparse', 'choose_path', 'too_dense', 'compare_paths']
 
 # %% ../nbs/04a_sparse.ipynb #952a8639
 def _csr(crow, col, vals, shape):
@@ -181,14 +181,6 @@ def stand_ins(sub: Substitution, sa_c: SparseActs) -> tuple:
     idx = (_at(sub.child_on, sa_c.pat) > 0).nonzero().flatten()
     return sa_c.acts[idx], sa_c.pat.rows[idx], sa_c.pat.cols[idx]
 
-def sparse_perturbed_recon(level: SAELevel, sa_p: SparseActs, child_level: SAELevel | None,
-                           sa_c: SparseActs | None, sub: Substitution | None) -> torch.Tensor:
-    "Level ℓ's reconstruction with the substituted parents replaced by their children (see `perturbed_recon`)."
-    if sub is None or not sub.any: return sparse_decode(level, sa_p)
-    recon = sparse_decode(level, sa_p, _at(sub.keep, sa_p.pat))
-    vals, rows, cols = stand_ins(sub, sa_c)
-    return recon + spmm(vals, child_level.W_dec, Pattern.build(rows, cols, sa_c.shape))
-
 # %% ../nbs/04a_sparse.ipynb #31b896cc
 class PCGroups(NamedTuple):
     "A level pair's structural-loss entries grouped by (row, parent)."
@@ -223,15 +215,6 @@ def pc_groups(sa_p: SparseActs, sa_c: SparseActs, parent_C: torch.Tensor, index:
     is_p = col < P
     n = int(g_multi[-1]) + 1 if len(g_multi) else 0
     return PCGroups(lone_p, lone_c, n, (vals[is_p], g_multi[is_p], col[is_p]), (vals[~is_p], g_multi[~is_p], col[~is_p] - P))
-
-def sparse_pc_loss(sa_p: SparseActs, W_dec_p_PD, sa_c: SparseActs, W_dec_c_CD,
-                   parent_C: torch.Tensor, index: SiblingIndex) -> torch.Tensor:
-    "Structural loss of one level pair over entries (equals `pc_loss`), mean over rows."
-    g = pc_groups(sa_p, sa_c, parent_C, index)
-    rows = max(g.n_groups, 1)                            # one empty row when every group is single
-    side = lambda part, W, lone: spmm(part[0], W, Pattern.build(*part[1:], (rows, len(W))), lone[None])
-    (r_p, t_p), (r_c, t_c) = side(g.parent, W_dec_p_PD, g.lone_p), side(g.child, W_dec_c_CD, g.lone_c)
-    return (t_p[0] + t_c[0] + torch.linalg.vector_norm(r_p + r_c).square()) / sa_p.shape[0]
 
 # %% ../nbs/04a_sparse.ipynb #2a1f05d3
 class DecoderUses:

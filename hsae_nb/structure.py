@@ -13,7 +13,7 @@ from .level import SAELevel
 # %% auto #0
 __all__ = ['SimilarityRows', 'Hierarchy', 'parents_with_children', 'encoder_cosine', 'decoder_cosine', 'CoactivationStats',
            'Assignment', 'assign_parents', 'planted_levels', 'similarity_rows', 'assign_hierarchy', 'update_due',
-           'pc_loss_dense', 'SiblingIndex', 'sibling_pairs', 'pc_loss', 'pc_loss_gather']
+           'pc_loss_dense', 'SiblingIndex', 'sibling_pairs', 'pc_loss']
 
 # %% ../nbs/02_structure.ipynb #5d6617f6
 class Hierarchy:
@@ -315,18 +315,3 @@ def pc_loss(acts_p_BP, W_dec_p_PD, acts_c_BC, W_dec_c_CD, parent_C, index: Sibli
     t_child = (a_link_c.pow(2) * sq(W_dec_c_CD[ix.child])).sum()
     t_sib = ((cols(acts_c_BC, ix.pair_j) * cols(acts_c_BC, ix.pair_k)).sum(0) * (W_dec_c_CD[ix.pair_j] * W_dec_c_CD[ix.pair_k]).sum(-1)).sum()
     return (t_parent - 2 * t_cross + t_child + 2 * t_sib) / B
-
-def pc_loss_gather(acts_p_BP, W_dec_p_PD, acts_c_BC, W_dec_c_CD, parent_C) -> torch.Tensor:
-    "The same loss over active entries only: scatter-add contributions into (row, parent) slots."
-    B, P = acts_p_BP.shape
-    assigned_C = parent_C >= 0
-    has_kids_P = parents_with_children(parent_C, P)
-    b_p, i_p = ((acts_p_BP != 0) & has_kids_P).nonzero(as_tuple=True)
-    b_c, j_c = ((acts_c_BC != 0) & assigned_C).nonzero(as_tuple=True)
-    keys_K = torch.cat([b_p * P + i_p, b_c * P + parent_C[j_c]])
-    slots_U, slot_K = torch.unique(keys_K, return_inverse=True)
-    contrib_KD = torch.cat([acts_p_BP[b_p, i_p, None] * W_dec_p_PD[i_p],
-                            -acts_c_BC[b_c, j_c, None] * W_dec_c_CD[j_c]])
-    resid_UD = torch.zeros(len(slots_U), W_dec_p_PD.shape[1], dtype=contrib_KD.dtype,
-                           device=contrib_KD.device).index_add(0, slot_K, contrib_KD)
-    return resid_UD.pow(2).sum() / B
