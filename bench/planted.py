@@ -37,7 +37,7 @@ def main():
             runs[f"{variant}/seed{seed}/steps{a.steps}"] = r
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(res, indent=1) + "\n")
-            print(variant, seed, "dead", r["dead"], "L0", [round(v, 2) for v in r["l0"]], "MCC", [round(v, 3) for v in r["mcc"]],
+            print(variant, seed, "dead", r["dead"], "L0", [round(v, 2) for v in r["l0"]], "MCC", [round(v, 3) for v in r["mcc"]], "own depth", [round(v, 3) for v in r["mcc_own"]],
                   "edge F1", round(r["edge_f1"], 3), flush=True)
 
 

@@ -84,18 +84,22 @@ def tree_recovery(forest: SyntheticForest, W_decs: list, hierarchy: Hierarchy, t
 # %% ../nbs/10_synthetic.ipynb #a6298272
 @torch.no_grad()
 def level_scores(levels, forest: SyntheticForest, held_out: torch.Tensor) -> dict:
-    "Per level on held-out vectors: dead latents, L0, explained variance, MCC and the share of planted directions recovered."
+    "Per level on held-out vectors: dead latents, L0, EV, MCC and recovery over all planted directions and over its own depth."
     acts = [lv.encode(held_out) for lv in levels]
     planted = torch.cat(forest.directions)
     sst = (held_out - held_out.mean(0)).pow(2).sum()
     best = [(F.normalize(lv.W_dec, dim=-1) @ planted.T).max(0).values for lv in levels]   # per planted direction
+    depth = torch.cat([torch.full((len(d),), k) for k, d in enumerate(forest.directions)])
+    own = [b[depth == k] for k, b in enumerate(best) if k < len(forest.directions)]    # level k against depth k only
     never = [a.gt(0).sum(0) == 0 for a in acts]
     return dict(dead=[int(n.sum()) for n in never], dead_frac=[float(n.float().mean()) for n in never],
                 l0=[float(a.gt(0).float().sum(1).mean()) for a in acts],
                 ev=[float(1 - (lv(held_out) - held_out).pow(2).sum() / sst) for lv in levels],
                 mcc=[float(b.mean()) for b in best],      # mean over planted directions of the best cosine with a decoder row
                 recovered_any_0p5=[float(b.ge(0.5).float().mean()) for b in best],
-                recovered_any_0p7=[float(b.ge(0.7).float().mean()) for b in best])
+                recovered_any_0p7=[float(b.ge(0.7).float().mean()) for b in best],
+                mcc_own=[float(b.mean()) for b in own],   # the same over the planted directions of the level's own depth
+                recovered_own_0p5=[float(b.ge(0.5).float().mean()) for b in own])
 
 # %% ../nbs/10_synthetic.ipynb #73341cd1
 def compare_on_forest(seed: int, steps: int = 3000, d: int = 32, n_roots: int = 8, branching=(4, 2), cos_child: float = 0.6,
