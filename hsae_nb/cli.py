@@ -117,7 +117,7 @@ def hsae_train(
     from hsae_nb.core import preset as hsae_preset, train_preset, baseline_config, literal_recipe, seed_everything, PRESETS
     from hsae_nb.model import HSAE
     from hsae_nb.cache import ActivationLoader
-    from hsae_nb.trainer import Trainer, check_memory
+    from hsae_nb.trainer import Trainer, check_memory, level_values
     from hsae_nb.core import get_device
     if preset not in PRESETS: raise HSAEError(f"unknown preset {preset!r}; choose from {sorted(PRESETS)}")
     if threads: torch.set_num_threads(threads)
@@ -141,9 +141,8 @@ def hsae_train(
                       device=device, progress=not quiet)
     hist = trainer.fit()
     last = hist.iloc[-1]
-    L = cfg.n_levels
-    print(f"{run_dir}: {trainer.step} steps; L0 " + "/".join(f"{last[f'l0_{l}']:.1f}" for l in range(L)) +
-          "; training EV " + "/".join(f"{last[f'ev_{l}']:.3f}" for l in range(L)))
+    print(f"{run_dir}: {trainer.step} steps; L0 " + "/".join(f"{v:.1f}" for v in level_values(last, "l0")) +
+          "; training EV " + "/".join(f"{v:.3f}" for v in level_values(last, "ev")))
     return trainer
 
 def hsae_train_cli(): _run(hsae_train)

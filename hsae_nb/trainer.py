@@ -22,11 +22,12 @@ from .sparse import SparseActs, fired_features, choose_path
 from .cache import sae_metadata
 
 # %% auto #0
-__all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'lr_at', 'convergence', 'TensorBatches', 'dead_pre_acts',
-           'ghost_grad_loss', 'auxk_loss', 'remove_parallel_grad_', 'firing_quantile', 'calibrate_thresholds_',
-           'revive_dead_', 'memory_estimate', 'available_memory', 'check_memory', 'dist_info', 'all_reduce_',
-           'init_distributed', 'track_batchtopk_threshold_', 'checkpoint_paths', 'write_checkpoint', 'read_checkpoint',
-           'config_diff', 'decoder_sample', 'decoder_drift', 'controller_options', 'Trainer']
+__all__ = ['PER_LEVEL_COLUMNS', 'ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'lr_at', 'level_columns', 'level_values',
+           'convergence', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss', 'auxk_loss', 'remove_parallel_grad_',
+           'firing_quantile', 'calibrate_thresholds_', 'revive_dead_', 'memory_estimate', 'available_memory',
+           'check_memory', 'dist_info', 'all_reduce_', 'init_distributed', 'track_batchtopk_threshold_',
+           'checkpoint_paths', 'write_checkpoint', 'read_checkpoint', 'config_diff', 'decoder_sample', 'decoder_drift',
+           'controller_options', 'Trainer']
 
 # %% ../nbs/06_trainer.ipynb #126cde66
 def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float:
@@ -36,13 +37,30 @@ def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float
     progress = (step - warm) / max(1, total - warm)
     return base * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
+# %% ../nbs/06_trainer.ipynb #6d356f98
+PER_LEVEL_COLUMNS = {                                  # name -> what it holds; columns are f"{name}_{level}"
+    "l0": "active features per vector in the batch", "mse": "squared reconstruction error",
+    "ev": "explained variance of the batch", "lambda": "λ, the L0 weight", "init_cos": "decoder cosine with the initial rows",
+    "dead": "share of features silent for dead_window steps", "revived": "features revived so far",
+    "pc": "structural loss (level pair)", "assigned": "share of children with a parent (level pair)",
+    "children": "mean children per parent (level pair)"}
+
+def level_columns(name: str, values) -> dict:
+    "One history column per level (or level pair): {name_0: v0, name_1: v1, ...}."
+    if name not in PER_LEVEL_COLUMNS: raise KeyError(f"{name!r} is not a per-level history column: {list(PER_LEVEL_COLUMNS)}")
+    return {f"{name}_{l}": v for l, v in enumerate(values)}
+
+def level_values(row, name: str) -> list:
+    "A per-level column family of a history row (dict or Series) or table (DataFrame: one Series per level), in level order."
+    out = []
+    while f"{name}_{len(out)}" in row: out.append(row[f"{name}_{len(out)}"])
+    return out
+
 # %% ../nbs/06_trainer.ipynb #f50e10cf
 def convergence(history: pd.DataFrame, cos_max: float = 0.3, ev_tol: float = 0.005) -> dict:
     "Mean decoder cosine with init at the end, median-EV change between the last two tenths of the log, and whether both pass."
-    L = sum(1 for k in history.columns if k.startswith("init_cos_"))
-    last = history.iloc[-1]
-    cos = sum(float(last[f"init_cos_{l}"]) for l in range(L)) / L
-    ev = history[[f"ev_{l}" for l in range(L)]].mean(1)
+    cos = float(pd.Series(level_values(history.iloc[-1], "init_cos")).mean())
+    ev = pd.concat(level_values(history, "ev"), axis=1).mean(1)
     tenth = max(1, len(ev) // 10)
     change = float(ev.iloc[-tenth:].median() - ev.iloc[-2 * tenth:-tenth].median())   # medians: outlier batches swing the mean
     return dict(init_cos=cos, ev_change=change, converged=cos < cos_max and abs(change) < ev_tol)
@@ -383,15 +401,15 @@ def _after_step(self: Trainer, x_BD, out, aux):
     if self.step % self.tcfg.log_every == 0 or self.step == 1:
         forest = self.model.hierarchy.stats()
         self._log(dict(step=self.step, lr=self.opt.param_groups[0]["lr"], loss=stats[-2], aux=stats[-1], skipped=self.skipped,
-                       **{f"l0_{l}": v for l, v in enumerate(l0)}, **{f"mse_{l}": v for l, v in enumerate(mse)},
-                       **{f"ev_{l}": 1 - v / max(stats[-3], 1e-12) for l, v in enumerate(mse)},
-                       **{f"lambda_{l}": v for l, v in enumerate(lams)},
-                       **{f"dead_{l}": float((s > self.tcfg.dead_window).float().mean()) for l, s in enumerate(self.since_fired)},
-                       **{f"revived_{l}": v for l, v in enumerate(self.revived)},
-                       **{f"init_cos_{l}": v for l, v in enumerate(decoder_drift(self.model, self.init_rows))},
-                       **{f"pc_{l}": v for l, v in enumerate(pc)},
-                       **{f"assigned_{l}": r["assigned_frac"] for l, r in enumerate(forest)},
-                       **{f"children_{l}": r["mean_children"] for l, r in enumerate(forest)}))
+                       **level_columns("l0", l0), **level_columns("mse", mse),
+                       **level_columns("ev", [1 - v / max(stats[-3], 1e-12) for v in mse]),
+                       **level_columns("lambda", lams),
+                       **level_columns("dead", [float((s > self.tcfg.dead_window).float().mean()) for s in self.since_fired]),
+                       **level_columns("revived", self.revived),
+                       **level_columns("init_cos", decoder_drift(self.model, self.init_rows)),
+                       **level_columns("pc", pc),
+                       **level_columns("assigned", [r["assigned_frac"] for r in forest]),
+                       **level_columns("children", [r["mean_children"] for r in forest])))
 
 @patch
 def _trim_thresholds(self: Trainer, l0: list, weight: float):
@@ -508,9 +526,9 @@ def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, a
         if not self.train_step(x): continue
         bar.update(1)
         if self.rows and self.rows[-1]["step"] == self.step:
-            r = self.rows[-1]; L = len(self.controllers)
-            bar.set_postfix(loss=f"{r['loss']:.3g}", l0="/".join(f"{r[f'l0_{l}']:.0f}" for l in range(L)),
-                            ev="/".join(f"{r[f'ev_{l}']:.2f}" for l in range(L)))
+            r = self.rows[-1]
+            bar.set_postfix(loss=f"{r['loss']:.3g}", l0="/".join(f"{v:.0f}" for v in level_values(r, "l0")),
+                            ev="/".join(f"{v:.2f}" for v in level_values(r, "ev")))
         if self.step % tcfg.checkpoint_every == 0 and self.step < stop: self.save_checkpoint()
     bar.close()
     if self.step >= tcfg.total_steps and self.rank == 0 and len(self.rows) >= 20:

@@ -87,12 +87,13 @@ def entry(rd: Path, variant: str, seed: int, steps: int, over: dict, seconds: fl
     if lm: s["ce_loss_score"] = sum(x["ce_loss_score"] for x in lm) / len(lm)
     for p in pairs:                                       # Hamming per pair relative to the pair's mean L0
         p["hamming_per_l0"] = p["hamming"] / ((l0[p["parent_level"]] + l0[p["child_level"]]) / 2)
+    from hsae_nb.trainer import level_values
     last = hist.iloc[-1]
     return dict(variant=variant, seed=seed, overrides=over, steps=int(last["step"]), planned_steps=steps,
                 batch_size=PROTOCOL["batch_size"], tokens_trained=int(last["step"]) * PROTOCOL["batch_size"],
                 l0_within_5pct=ok, l0_levels=l0, summary=s, levels=levels, pairs=pairs, lm=lm,
-                init_cos_final=[float(last[f"init_cos_{l}"]) for l in range(len(levels))],
-                training_l0_final=[float(last[f"l0_{l}"]) for l in range(len(levels))],
+                init_cos_final=[float(v) for v in level_values(last, "init_cos")],
+                training_l0_final=[float(v) for v in level_values(last, "l0")],
                 eval_tokens=m.get("n_tokens"),
                 last_invocation=dict(steps=steps_run, seconds=seconds, threads=torch.get_num_threads()))
 
