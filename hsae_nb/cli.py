@@ -94,9 +94,9 @@ def hsae_train(
     target_l0: str = None,           # L0 every level is steered to: one value, or one per level (comma-separated)
     rho: float = None,               # structural-loss weight ρ
     perturb_rate: float = None,      # substitution probability r
-    tree: str = None,                # partial | binary | full | fixed
+    tree: str = None,                # partial | binary | full
     similarity: str = None,          # encoder | decoder | coact
-    update_every: int = None,        # steps between forest re-assignments
+    update_every: int = None,        # steps between forest re-assignments (0: keep the first forest)
     couple_after: int = None,        # step of the first forest assignment, where ρ and r switch on (default: end of warm-up)
     controller: str = None,          # λ controller: pi (default) or paper
     activation: str = None,          # jumprelu (default), topk or batchtopk: one, or one per level (comma-separated); k = target L0

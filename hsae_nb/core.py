@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_VARIANTS', 'ACTIVATIONS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS',
+__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'ACTIVATIONS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS',
            'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level', 'TrainConfig',
            'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset',
            'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json', 'lock_folder',
@@ -42,7 +42,7 @@ class CheckpointError(HSAEError):
 # %% ../nbs/00_core.ipynb #2ba64800
 SIMILARITIES = ("encoder", "decoder", "coact")
 CONTROLLERS = ("pi", "paper")                     # λ controllers (01_level)
-TREE_VARIANTS = ("partial", "binary", "full", "fixed")
+TREE_SHAPES = ("partial", "binary", "full")          # how children pick parents (02_structure)
 ACTIVATIONS = ("jumprelu", "topk", "batchtopk")    # level activations (01_level)
 
 @dataclass
@@ -55,10 +55,10 @@ class HSAEConfig:
     perturb_rate: float = 0.05                        # r: probability that a parent is replaced by its children
     perturb_per_example: bool = False                 # draw one substitution mask per example instead of per step
     perturb_childless: bool = False                   # literal reading: childless features are dropped when drawn
-    update_every: int = 5000                          # gradient steps between hierarchy re-assignments
+    update_every: int = 5000                          # gradient steps between hierarchy re-assignments (0: keep the first forest)
     unassigned_quantile: float = 0.2                  # fraction of children (lowest best-similarity) left without a parent
     similarity: str = "encoder"                       # 'encoder' | 'decoder' cosine, or 'coact' (co-activation EMA)
-    tree: str = "partial"                             # 'partial' | 'binary' (<=2 children) | 'full' (none unassigned) | 'fixed' (no re-assignment)
+    tree: str = "partial"                             # 'partial' | 'binary' (<=2 children) | 'full' (none unassigned)
     coact_momentum: float = 0.99                      # EMA momentum of co-activation statistics ([GAP])
     threshold_init: float = 0.001                     # initial JumpReLU threshold (SAELens's default; [GAP])
     bandwidth: float = 0.001                          # width ε of the rectangle kernel in the STE ([GAP])
@@ -89,10 +89,11 @@ class HSAEConfig:
         _check(self.couple_after is None or self.couple_after >= 0, f"couple_after must be >= 0 or None, got {self.couple_after}")
         _check(self.rho >= 0, f"rho must be >= 0, got {self.rho}")
         _check(0 <= self.perturb_rate <= 1, f"perturb_rate must be in [0, 1], got {self.perturb_rate}")
-        _check(self.update_every > 0, f"update_every must be positive, got {self.update_every}")
+        if self.tree == "fixed": self.tree, self.update_every = "partial", 0    # older configs' name for "never re-assign"
+        _check(self.update_every >= 0, f"update_every must be >= 0 (0: assign once), got {self.update_every}")
         _check(0 <= self.unassigned_quantile < 1, f"unassigned_quantile must be in [0, 1), got {self.unassigned_quantile}")
         _check(self.similarity in SIMILARITIES, f"similarity must be one of {SIMILARITIES}, got {self.similarity!r}")
-        _check(self.tree in TREE_VARIANTS, f"tree must be one of {TREE_VARIANTS}, got {self.tree!r}")
+        _check(self.tree in TREE_SHAPES, f"tree must be one of {TREE_SHAPES}, got {self.tree!r}")
         for name in ("coact_momentum", "l0_ema"):
             _check(0 <= getattr(self, name) < 1, f"{name} must be in [0, 1), got {getattr(self, name)}")
         for name in ("threshold_init", "bandwidth", "lambda_init", "lambda_ki", "lambda_step", "l0_eta"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple, Sequence
 import torch
 import torch.nn.functional as F
-from .core import HSAEError, TREE_VARIANTS, SIMILARITIES
+from .core import HSAEError, TREE_SHAPES, SIMILARITIES
 from .level import SAELevel
 
 # %% auto #0
@@ -218,12 +218,12 @@ def _greedy_capped(top_ids: torch.Tensor, order: torch.Tensor, n_parent: int, ca
 
 def assign_parents(sim_rows: SimilarityRows,  # similarities of child rows to all parents
                    n_child: int, n_parent: int,
-                   variant: str = "partial",    # 'partial' | 'binary' | 'full' | 'fixed'
+                   variant: str = "partial",    # 'partial' | 'binary' | 'full'
                    quantile: float = 0.2,       # share of children left unassigned (ignored by 'full')
                    candidates: int = 8,         # parents considered per child by 'binary'
                    chunk: int = 4096) -> Assignment:
     "Each child picks its most similar parent; the weakest `quantile` of children stay unassigned."
-    if variant not in TREE_VARIANTS: raise HSAEError(f"variant must be one of {TREE_VARIANTS}, got {variant!r}")
+    if variant not in TREE_SHAPES: raise HSAEError(f"variant must be one of {TREE_SHAPES}, got {variant!r}")
     if not 0 <= quantile < 1: raise HSAEError(f"quantile must be in [0, 1), got {quantile}")
     k = min(candidates, n_parent) if variant == "binary" else 1
     top_val, top_ids = _best(sim_rows, n_child, k, chunk)
@@ -265,9 +265,9 @@ def assign_hierarchy(levels: Sequence[SAELevel], similarity: str = "encoder", va
            for l in range(len(levels) - 1)]
     return Hierarchy([lv.width for lv in levels], [a.parent for a in out], [a.score for a in out], step)
 
-def update_due(step: int, update_every: int, variant: str = "partial", start: int = 0) -> bool:
+def update_due(step: int, update_every: int, start: int = 0) -> bool:
     "Whether the hierarchy is (re-)assigned before gradient step `step`: at `start`, then every `update_every` steps."
-    return step == start or (variant != "fixed" and step > start and (step - start) % update_every == 0)
+    return step == start or (update_every > 0 and step > start and (step - start) % update_every == 0)
 
 # %% ../nbs/02_structure.ipynb #aeec80d8
 def pc_loss_dense(acts_p_BP, W_dec_p_PD, acts_c_BC, W_dec_c_CD, parent_C) -> torch.Tensor:

@@ -324,7 +324,7 @@ def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
     m, cfg, tcfg = self.model, self.cfg, self.tcfg
     if self.step == 0 and tcfg.calibrate_thresholds: calibrate_thresholds_(m, x_BD, cfg.targets)
     if self.world > 1: x_BD = x_BD.chunk(self.world)[self.rank]
-    if update_due(self.step, cfg.update_every, cfg.tree, self.couple_at): m.assign_hierarchy(self.step, self.coact)
+    if update_due(self.step, cfg.update_every, self.couple_at): m.assign_hierarchy(self.step, self.coact)
     lr = lr_at(self.step, tcfg.total_steps, tcfg.lr, tcfg.warmup_frac)
     for group in self.opt.param_groups: group["lr"] = lr * group["lr_mult"]
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=tcfg.bf16):
