@@ -11,8 +11,8 @@ from fastcore.script import call_parse, anno_parser
 # and argument errors answer at once instead of after the seconds-long torch import.
 
 # %% auto #0
-__all__ = ['EVAL_EXTRAS', 'hsae_cache', 'hsae_cache_cli', 'hsae_train', 'hsae_train_cli', 'hsae_eval', 'hsae_eval_cli',
-           'hsae_view', 'hsae_view_cli']
+__all__ = ['hsae_cache', 'hsae_cache_cli', 'hsae_train', 'hsae_train_cli', 'hsae_eval', 'hsae_eval_cli', 'hsae_view',
+           'hsae_view_cli']
 
 # %% ../nbs/09_cli.ipynb #c84b4e2c
 def _underscored(arg: str) -> str:
@@ -213,7 +213,7 @@ def hsae_eval(
     print(table.round(4).to_string())
     return table
 
-EVAL_EXTRAS = ("lm", "autointerp", "geometry")      # hsae_eval's optional results, each computed only when asked for
+_EVAL_EXTRAS = ("lm", "autointerp", "geometry")      # hsae_eval's optional results, each computed only when asked for
 
 def _kept_results(run_dir, data: dict) -> dict:
     "Optional results of an earlier evaluation of the same model on the same data (none if the model was saved since)."
@@ -223,7 +223,7 @@ def _kept_results(run_dir, data: dict) -> dict:
     saved = [f.stat().st_mtime for f in (rd / "hierarchy.safetensors", rd / "hierarchy.json") if f.exists()]
     if saved and max(saved) > p.stat().st_mtime: return {}          # trained further since: the old numbers are stale
     old = read_json(p)
-    return {k: old[k] for k in EVAL_EXTRAS if k in old} if old.get("data") == data else {}
+    return {k: old[k] for k in _EVAL_EXTRAS if k in old} if old.get("data") == data else {}
 
 def _splice_levels(model, loader, n_seq: int) -> list:
     "CE/KL with each level spliced in, on the first n_seq sequences of the loader's split."
