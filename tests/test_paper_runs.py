@@ -68,3 +68,18 @@ def test_a_killed_run_resumes_from_its_checkpoint(tiny_run, monkeypatch):
     paper_runs.train_and_eval(str(cache), runs, "HSAE", 0, 20, {}, threads=1, splice=0)
     e = json.loads((rd / paper_runs.ENTRY).read_text())
     assert e["steps"] == 20 and (rd / "config.json").exists()
+
+
+def test_again_evaluates_without_touching_the_model(tiny_run, monkeypatch):
+    "--again re-evaluates a finished run: model files keep their times, so results kept by hsae_eval survive."
+    monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", batch_size=64, checkpoint_every=10, test_fraction=0.3))
+    runs = tiny_run.parent / "runs"
+    rd = paper_runs.run_folder(runs, "HSAE", 0)
+    if not (rd / paper_runs.ENTRY).exists():
+        paper_runs.train_and_eval(str(tiny_run.parent / "cache"), runs, "HSAE", 0, 20, {}, threads=1, splice=0)
+    m = json.loads((rd / "metrics.json").read_text())
+    (rd / "metrics.json").write_text(json.dumps({**m, "geometry": {"score": 0.5}}))   # as if added by a later call
+    before = (rd / "hierarchy.safetensors").stat().st_mtime_ns
+    paper_runs.train_and_eval(str(tiny_run.parent / "cache"), runs, "HSAE", 0, 20, {}, threads=1, splice=0, again=True)
+    assert (rd / "hierarchy.safetensors").stat().st_mtime_ns == before
+    assert json.loads((rd / "metrics.json").read_text())["geometry"] == {"score": 0.5}

@@ -103,15 +103,22 @@ def train_and_eval(cache: str, runs: Path, variant: str, seed: int, steps: int, 
     from hsae_nb.cli import hsae_train, hsae_eval
     from hsae_nb.core import write_json
     from hsae_nb.trainer import checkpoint_paths
+    from hsae_nb.core import read_json
     rd = run_folder(runs, variant, seed)
-    if (rd / ENTRY).exists() and not again: return
-    print(f"== {run_name(variant, seed)}: {steps} steps × {PROTOCOL['batch_size']} -> {rd}", flush=True)
-    t = time.perf_counter()
-    kw = {k: v for k, v in PROTOCOL.items() if k != "test_fraction"}
-    # a killed run resumes from its last checkpoint (config.json is only written when a run finishes)
-    tr = hsae_train(cache, str(rd), steps=steps, seed=seed, resume=bool(checkpoint_paths(rd)), threads=threads,
-                    test_fraction=PROTOCOL["test_fraction"], quiet=True, **kw, **over)
-    seconds, steps_run = time.perf_counter() - t, tr.step
+    finished = (rd / ENTRY).exists()
+    if finished and not again: return
+    if finished:          # --again: evaluate the saved model again; training (and the model files) are left alone
+        last = read_json(rd / ENTRY)["last_invocation"]
+        seconds, steps_run = last["seconds"], last["steps"]
+        print(f"== {run_name(variant, seed)}: evaluating again -> {rd}", flush=True)
+    else:
+        print(f"== {run_name(variant, seed)}: {steps} steps × {PROTOCOL['batch_size']} -> {rd}", flush=True)
+        t = time.perf_counter()
+        kw = {k: v for k, v in PROTOCOL.items() if k != "test_fraction"}
+        # a killed run resumes from its last checkpoint (config.json is only written when a run finishes)
+        tr = hsae_train(cache, str(rd), steps=steps, seed=seed, resume=bool(checkpoint_paths(rd)), threads=threads,
+                        test_fraction=PROTOCOL["test_fraction"], quiet=True, **kw, **over)
+        seconds, steps_run = time.perf_counter() - t, tr.step
     hsae_eval(str(rd), splice=splice, threads=threads)
     write_json(rd / ENTRY, entry(rd, variant, seed, steps, over, seconds, steps_run))
 
