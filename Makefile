@@ -7,13 +7,14 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test export test-browser demo docs help
+.PHONY: install test export outputs test-browser demo docs help
 
 help:
 	@echo "make install  - create $(VENV) and install hsae_nb with its pinned dependencies, JupyterLab and a kernel"
 	@echo "make demo     - SmolLM2-135M block-15 activations -> small HSAE -> metrics -> runs/demo/forest.html"
 	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed'"
 	@echo "make export   - nbdev_export + nbdev_clean (run before committing)"
+	@echo "make outputs  - run the notebooks and save their outputs in nbs/ (slow cells keep theirs); NB=name.ipynb for one"
 	@echo "make docs     - run the notebooks and render them to HTML under _docs/ (not part of make test)"
 	@echo "make test-browser - install Debian's chromium (apt) and check the forest page in it headless"
 
@@ -35,6 +36,10 @@ export: $(STAMP)
 
 test: $(STAMP)
 	$(PY) tools/run_tests.py
+
+# The notebooks are the documentation: their outputs are committed, refreshed by running them in place.
+outputs: $(STAMP)
+	OMP_NUM_THREADS=2 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(PY) tools/build_docs.py --outputs $(NB)
 
 # The forest page in a real browser. Needs root for apt (as on the project's machines).
 test-browser: $(STAMP)

@@ -60,7 +60,7 @@ def level_values(row, name: str) -> list:
 def convergence(history: pd.DataFrame, cos_max: float = 0.3, ev_tol: float = 0.005) -> dict:
     "Mean decoder cosine with init at the end, median-EV change between the last two tenths of the log, and whether both pass."
     cos = float(pd.Series(level_values(history.iloc[-1], "init_cos")).mean())
-    ev = pd.concat(level_values(history, "ev"), axis=1).mean(1)
+    ev = pd.concat(level_values(history, "ev"), axis=1).mean(axis=1)
     tenth = max(1, len(ev) // 10)
     change = float(ev.iloc[-tenth:].median() - ev.iloc[-2 * tenth:-tenth].median())   # medians: outlier batches swing the mean
     return dict(init_cos=cos, ev_change=change, converged=cos < cos_max and abs(change) < ev_tol)

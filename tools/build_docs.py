@@ -1,5 +1,8 @@
 """`make docs`: run every notebook (slow cells skipped) and render it to HTML under _docs/, with an index page.
 
+`--outputs` instead runs the notebooks and writes their outputs back into nbs/ (then `nbdev_clean`), so the
+notebooks on the repository page show what each lesson computes (`make outputs`, before committing).
+
 Quarto, which `nbdev_docs` needs, cannot be installed on the project's machines; where it can,
 `nbdev_docs` builds the full nbdev site from the same notebooks.
 """
@@ -16,20 +19,36 @@ NBS, OUT = ROOT / "nbs", ROOT / "_docs"
 SKIP = ("#| slow", "#| notest", "#| hide\nimport nbdev")
 
 
-def run(path: Path) -> Path:
-    "Execute a notebook in nbs/ (skipping slow cells) and save the executed copy under _docs/executed/."
+def run(path: Path, out: Path | None = None) -> Path:
+    "Execute a notebook in nbs/ (skipping slow cells) and save the executed copy (default: under _docs/executed/)."
     nb = read_nb(path)
     shell = CaptureShell(path)
     cwd = os.getcwd(); os.chdir(NBS)
-    try: shell.run_all(nb, exc_stop=True, preproc=lambda c: c.cell_type != "code" or any(s in c.source for s in SKIP))
+    def skip(c):
+        if c.cell_type != "code" or any(s in c.source for s in SKIP): return True     # slow cells keep their outputs
+        c.outputs = []; return False        # execnb keeps a cell's old outputs when the new run prints nothing
+    def quiet(c):       # progress bars (carriage returns) are noise on a page
+        if c.cell_type == "code": c.outputs = [o for o in c.get("outputs", []) if not (o.get("name") == "stderr" and "\r" in "".join(o.get("text", "")))]
+    try: shell.run_all(nb, exc_stop=True, preproc=skip, postproc=quiet)
     finally: os.chdir(cwd)
-    out = OUT / "executed" / path.name
+    out = out or OUT / "executed" / path.name
     out.parent.mkdir(parents=True, exist_ok=True)
     write_nb(nb, out)
     return out
 
 
+def outputs(names: list) -> int:
+    "Run the notebooks (all, or those named) in place: their outputs are saved into nbs/ (slow cells keep theirs)."
+    import subprocess
+    paths = [NBS / n for n in names] if names else sorted(NBS.glob("*.ipynb"))
+    for path in paths:
+        print("running", path.name, flush=True)
+        run(path, out=path)
+    return subprocess.call([str(Path(sys.executable).parent / "nbdev_clean")], cwd=ROOT)
+
+
 def main():
+    if "--outputs" in sys.argv: return outputs([a for a in sys.argv[1:] if a != "--outputs"])
     OUT.mkdir(exist_ok=True)
     exporter, links = HTMLExporter(template_name="lab"), []
     for path in sorted(NBS.glob("*.ipynb")):
