@@ -41,6 +41,7 @@ setuptools.setup(
     ],
     packages=setuptools.find_packages(include=[cfg["lib_name"], cfg["lib_name"] + ".*"]),
     include_package_data=True,
+    package_data={cfg["lib_name"]: ["assets/*"]},      # the viewer's front-end files (HTML, CSS, JS)
     python_requires=">=" + cfg["min_python"],
     install_requires=_words("requirements"),
     extras_require={"dev": _words("dev_requirements")},

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_viewer.ipynb #9d851a36
 from __future__ import annotations
-import html, json
+import html, json, re
 from pathlib import Path
 import networkx as nx
 import pandas as pd
@@ -12,7 +12,7 @@ from .core import HSAEError, read_json, atomic_write
 from .structure import Hierarchy
 
 # %% auto #0
-__all__ = ['ORANGE', 'Forest', 'highlight_html', 'TreeViewer']
+__all__ = ['Forest', 'fired_tokens', 'highlight_html', 'TreeViewer', 'asset', 'dashboard_html']
 
 # %% ../nbs/08_viewer.ipynb #112f9f0d
 class Forest:
@@ -88,9 +88,11 @@ def search(self: Forest, query) -> list:
     if q.lstrip("#").isdigit():
         gid = int(q.lstrip("#")); return [gid] if gid in self.graph else []
     q = q.lower()
-    hits = [gid for gid, ctxs in self.contexts.items()
-            if any(q in t.lower() for c in ctxs for t, a in zip(c["tokens"], c["acts"]) if a > 0)]
-    return sorted(hits)
+    return sorted(gid for gid, ctxs in self.contexts.items() if any(q in t for t in fired_tokens(ctxs)))
+
+def fired_tokens(ctxs: list) -> list:
+    "The distinct tokens (lower-cased) a feature fires on in its contexts: what search matches, here and in the page."
+    return sorted({t.lower() for c in ctxs for t, a in zip(c["tokens"], c["acts"]) if a > 0})
 
 @patch
 def info(self: Forest, gid: int) -> dict:
@@ -127,17 +129,15 @@ def from_run(cls: Forest, run_dir, require_contexts: bool = True, labels: dict |
     return cls(h, density, edges, contexts, labels, load_extras(run_dir))
 
 # %% ../nbs/08_viewer.ipynb #0377b25e
-ORANGE = (255, 140, 0)
-
 def highlight_html(tokens: list, acts: list, focus: int | None = None) -> str:
-    "Tokens as HTML spans shaded orange in proportion to activation (darker = larger); the focus token underlined."
+    "Tokens as HTML: those the feature fires on are <mark>ed, shaded orange by activation (--a); the focus token underlined."
     top = max(max(acts, default=0), 1e-9)
     out = []
     for k, (t, a) in enumerate(zip(tokens, acts)):
         text = html.escape(t.replace("Ġ", " ").replace("Ċ", "↵").replace("\n", "↵"))
-        style = f"background:rgba({ORANGE[0]},{ORANGE[1]},{ORANGE[2]},{a / top:.2f});" if a > 0 else ""
-        if k == focus: style += "text-decoration:underline;"
-        out.append(f'<span class="tok{" on" if a > 0 else ""}" style="{style}" title="{a:.3f}">{text}</span>')
+        if a > 0:      # terse markup: a page holds tens of thousands of contexts
+            out.append(f'<mark{" class=f" if k == focus else ""} style="--a:{a / top:.2f}" title="{a:.3g}">{text}</mark>')
+        else: out.append(f"<u>{text}</u>" if k == focus else text)
     return "".join(out)
 
 class TreeViewer:
@@ -185,36 +185,42 @@ def _label(forest, gid):
     lab = forest.labels.get(gid) or ""
     return f"#{gid} L{level}:{i}" + (f" {lab}" if lab else "") + (f" ({n})" if n else "")
 
-def _dashboard_html(info: dict) -> str:
+def asset(name: str) -> str:
+    "A front-end file of the viewer (hsae_nb/assets/): dashboard.css, page.css, page.js or the page.html template."
+    from importlib.resources import files
+    return (files("hsae_nb") / "assets" / name).read_text(encoding="utf-8")
+
+def dashboard_html(info: dict | None) -> str:
+    "One feature's dashboard (styled by assets/dashboard.css): the only renderer, shown by the widget and the page alike."
     if info is None: return "<i>select a feature</i>"
-    fmt = lambda v: "–" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
-    pe = info["parent_edge"] or {}
+    fmt = lambda v: "–" if v is None or v != v else (f"{v:.3f}" if isinstance(v, float) else str(v))
+    pe, d = info["parent_edge"] or {}, info.get("density")
     head = (f"<h3>#{info['id']} · level {info['level']} · local {info['local']}</h3>"
-            f"<p>label: {html.escape(info['label'] or '–')} · density: {fmt(info['density'])} · children: {len(info['children'])}</p>"
-            f"<p>parent: {fmt(info['parent'])} (similarity {fmt(pe.get('similarity'))}, P(p|c) {fmt(pe.get('p_parent_given_child'))}, "
-            f"P(c|p) {fmt(pe.get('p_child_given_parent'))})</p>")
+            f"<p>label: {html.escape(info['label'] or '–')} · density: {'–' if d is None or d != d else f'{d:.2e}'}"
+            f" · children: {len(info['children'])}</p>"
+            f"<p>parent: {'–' if info['parent'] is None else '#' + str(info['parent'])} (similarity {fmt(pe.get('similarity'))}, "
+            f"P(p|c) {fmt(pe.get('p_parent_given_child'))}, P(c|p) {fmt(pe.get('p_child_given_parent'))})</p>")
     kids = "".join(f"<li>#{c['id']}: {_bar(c.get('p_child_given_parent'))} P(c|p) {fmt(c.get('p_child_given_parent'))}, "
                    f"P(p|c) {fmt(c.get('p_parent_given_child'))}, sim {fmt(c.get('similarity'))}</li>" for c in info["children"])
-    ctx = "".join(f"<div class='ctx'><small>{c['kind']} {c['max']:.2f}</small> {highlight_html(c['tokens'], c['acts'], c['focus'])}</div>"
+    ctx = "".join(f'<div class="ctx"><small>{c["kind"]} {c["max"]:.2f}</small> {highlight_html(c["tokens"], c["acts"], c["focus"])}</div>'
                   for c in info["contexts"])
     return head + (f"<ul>{kids}</ul>" if kids else "") + _extras_html(info) + (ctx or "<i>no contexts</i>")
 
 def _bar(v, width: int = 60) -> str:
     "A small horizontal bar for a value in [0, 1] (how often a child fires with its parent, at a glance)."
     w = 0 if v is None or v != v else round(width * max(0.0, min(1.0, v)))
-    return f"<span class='bar' style='display:inline-block;width:{width}px;height:8px;background:#eee'><span style='display:block;width:{w}px;height:8px;background:#1b9e77'></span></span>"
+    return f'<span class="bar"><span style="width:{w}px"></span></span>'
 
 def _extras_html(info: dict) -> str:
     "Logit-lens tokens and the activation histogram, when the run has them."
     out = ""
     if info.get("promoted"):
-        tok = lambda ps, col: " ".join(f"<code style='background:{col}' title='{v:+.3f}'>{html.escape(t)}</code>" for t, v in ps)
-        out += f"<p class='lens'>promotes: {tok(info['promoted'], '#d9f2d9')}<br>suppresses: {tok(info['suppressed'], '#f7d4d4')}</p>"
+        tok = lambda ps, cls: " ".join(f'<code class="{cls}" title="{v:+.3f}">{html.escape(t)}</code>' for t, v in ps)
+        out += f'<p class="lens">promotes: {tok(info["promoted"], "up")}<br>suppresses: {tok(info["suppressed"], "down")}</p>'
     if info.get("histogram"):
         top = max(max(info["histogram"]), 1)
-        bars = "".join(f"<span title='{n}' style='display:inline-block;width:6px;margin-right:1px;background:#ff8c00;height:{round(40 * n / top)}px'></span>"
-                       for n in info["histogram"])
-        out += f"<div class='hist' style='display:flex;align-items:flex-end;height:42px'>{bars}</div><small>activation (log scale, 10⁻³…10³)</small>"
+        bars = "".join(f'<i title="{n}" style="height:{round(40 * n / top)}px"></i>' if n else "<i></i>" for n in info["histogram"])
+        out += f'<div class="hist">{bars}</div><small>activation histogram (log scale, 10⁻³…10³)</small>'
     return out
 
 @patch
@@ -233,7 +239,7 @@ def _refresh(self: TreeViewer):
         name.on_click(lambda _, g=gid: self.select(g))
         rows.append(W.HBox([W.HTML(f"<span style='padding-left:{18 * depth}px'></span>"), tog, name]))
     tree.children = rows
-    dash.value = _dashboard_html(self.dashboard())
+    dash.value = f"<style>{asset('dashboard.css')}</style><div class='hsae-dash'>{dashboard_html(self.dashboard())}</div>"
     found.value = f"{len(self.results)} found: " + ", ".join(f"#{g}" for g in self.results[:30]) if self.results else ""
 
 @patch
@@ -282,75 +288,15 @@ def plot_subtree(self: Forest, gid: int, depth: int = 2, max_children: int = 6, 
     return ax
 
 # %% ../nbs/08_viewer.ipynb #b8f827bc
-_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>__TITLE__</title><style>
-body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh}
-header{padding:8px 12px;background:#222;color:#eee}header input{width:260px}
-main{display:flex;flex:1;min-height:0}#tree{width:42%;overflow:auto;padding:8px;border-right:1px solid #ccc}
-#dash{flex:1;overflow:auto;padding:8px 16px}.node{cursor:pointer;white-space:nowrap}.node:hover{background:#eef}
-.node.sel{background:#cde}.kids{margin-left:18px}.tw{display:inline-block;width:16px;color:#666}
-.ctx{font-family:monospace;margin:6px 0;padding:4px;border-bottom:1px solid #eee;white-space:pre-wrap}
-.tok{border-radius:2px}small{color:#777}
-.bar{display:inline-block;width:60px;height:8px;background:#eee}.bar span{display:block;height:8px;background:#1b9e77}
-.hist{display:flex;align-items:flex-end;height:42px}.hist span{display:inline-block;width:6px;margin-right:1px;background:#ff8c00}
-code.up{background:#d9f2d9}code.down{background:#f7d4d4}
-</style></head><body><header><b>__TITLE__</b> · <input id="q" placeholder="search: #id or token"> <span id="found"></span></header>
-<main><div id="tree"></div><div id="dash"><i>select a feature</i></div></main>
-<script>
-const D=__DATA__;
-const kids={},par={};D.edges.forEach(e=>{(kids[e[0]]=kids[e[0]]||[]).push(e[1]);par[e[1]]=e});
-function esc(s){return s.replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]))}
-function lvl(g){let l=0;while(l+1<D.offsets.length&&g>=D.offsets[l+1])l++;return l}
-function label(g){const l=lvl(g),n=(kids[g]||[]).length,lab=D.labels[g]||'';return '#'+g+' L'+l+':'+(g-D.offsets[l])+(lab?' '+esc(lab):'')+(n?' ('+n+')':'')}
-function node(g){const d=document.createElement('div');d.className='node-wrap';const n=document.createElement('div');
- n.className='node';n.dataset.id=g;const has=(kids[g]||[]).length>0;
- n.innerHTML='<span class="tw">'+(has?'▸':'·')+'</span>'+label(g);
- n.onclick=()=>{select(g);if(has)toggle(d,n)};d.appendChild(n);return d}
-function toggle(d,n){let k=d.querySelector(':scope>.kids');if(k){k.remove();n.firstChild.textContent='▸';return}
- k=document.createElement('div');k.className='kids';(kids[+n.dataset.id]||[]).forEach(c=>k.appendChild(node(c)));
- d.appendChild(k);n.firstChild.textContent='▾'}
-function f3(v){return v==null?'–':(+v).toFixed(3)}
-function bar(v){const w=v==null?0:Math.round(60*Math.max(0,Math.min(1,v)));return '<span class="bar"><span style="width:'+w+'px"></span></span>'}
-function extras(g){const x=D.extras[g];if(!x)return '';let h='';
- const toks=(ps,cl)=>ps.map(p=>'<code class="'+cl+'" title="'+p[1]+'">'+esc(p[0])+'</code>').join(' ');
- if(x.up)h+='<p class="lens">promotes: '+toks(x.up,'up')+'<br>suppresses: '+toks(x.down,'down')+'</p>';
- const m=Math.max(...x.hist,1);h+='<div class="hist">'+x.hist.map(n=>'<span title="'+n+'" style="height:'+Math.round(40*n/m)+'px"></span>').join('')+
-  '</div><small>activation histogram (log scale, 10⁻³…10³) · density '+(x.density==null?'–':x.density.toExponential(2))+'</small>';return h}
-function hl(c){const m=Math.max(...c.acts,1e-9);return c.tokens.map((t,i)=>{const a=c.acts[i];
- const s=(a>0?'background:rgba(255,140,0,'+(a/m).toFixed(2)+');':'')+(i==c.focus?'text-decoration:underline;':'');
- return '<span class="tok'+(a>0?' on':'')+'" style="'+s+'" title="'+a+'">'+esc(t.replace(/Ġ/g,' ').replace(/Ċ|\\n/g,'↵'))+'</span>'}).join('')}
-function select(g){document.querySelectorAll('.node.sel').forEach(x=>x.classList.remove('sel'));
- document.querySelectorAll('.node[data-id="'+g+'"]').forEach(x=>x.classList.add('sel'));
- const e=par[g],l=lvl(g),cs=D.contexts[g]||[];
- let h='<h3>#'+g+' · level '+l+' · local '+(g-D.offsets[l])+'</h3><p>label: '+esc(D.labels[g]||'–')+' · children: '+(kids[g]||[]).length+'</p>';
- h+='<p>parent: '+(e?'#'+e[0]+' (similarity '+f3(e[2])+', P(p|c) '+f3(e[3])+', P(c|p) '+f3(e[4])+')':'–')+'</p><ul>';
- D.edges.filter(x=>x[0]==g).forEach(x=>{h+='<li>#'+x[1]+': '+bar(x[4])+' P(c|p) '+f3(x[4])+', P(p|c) '+f3(x[3])+', sim '+f3(x[2])+'</li>'});
- h+='</ul>'+extras(g)+(cs.length?cs.map(c=>'<div class="ctx"><small>'+c.kind+' '+c.max.toFixed(2)+'</small> '+hl(c)+'</div>').join(''):'<i>no contexts</i>');
- document.getElementById('dash').innerHTML=h;const sel=document.querySelector('.node.sel');if(sel)sel.scrollIntoView({block:'center'})}
-function reveal(g){const path=[];let x=g;while(par[x]){x=par[x][0];path.unshift(x)}
- path.forEach(p=>{const n=document.querySelector('.node[data-id="'+p+'"]');if(n&&!n.parentNode.querySelector(':scope>.kids'))toggle(n.parentNode,n)})}
-document.getElementById('q').onchange=ev=>{const q=ev.target.value.trim().toLowerCase();let hits=[];
- if(/^#?\\d+$/.test(q)){const g=+q.replace('#','');if(g<D.n)hits=[g]}
- else hits=Object.keys(D.contexts).filter(g=>D.contexts[g].some(c=>c.tokens.some((t,i)=>c.acts[i]>0&&t.toLowerCase().includes(q)))).map(Number);
- document.getElementById('found').textContent=hits.length+' found';if(hits.length){reveal(hits[0]);select(hits[0])}};
-const T=document.getElementById('tree');D.roots.forEach(r=>T.appendChild(node(r)));
-function fromHash(){const m=location.hash.match(/(select|expand)=(\\d+)/);if(!m)return;const g=+m[2];if(g>=D.n)return;
- reveal(g);if(m[1]=='expand'){const n=document.querySelector('.node[data-id="'+g+'"]');if(n&&!n.parentNode.querySelector(':scope>.kids'))toggle(n.parentNode,n)}select(g)}
-window.onhashchange=fromHash;fromHash();
-const un=D.unassigned;const u=document.createElement('details');u.innerHTML='<summary>'+un.length+' unassigned features</summary>'+un.slice(0,2000).map(g=>'#'+g).join(', ');T.appendChild(u);
-</script></body></html>"""
-
 @patch
 def to_html(self: Forest, path, title: str = "HSAE feature forest") -> Path:
-    "Write a self-contained HTML page (data, CSS, JS inline; no network) with the tree, dashboards and search."
-    r = lambda v: None if v is None or v != v else round(v, 4)        # NaN (a feature that never fired) -> null
+    "Write a self-contained HTML page (data, CSS, JS inline; no network): the tree, every feature's dashboard, search."
     data = dict(offsets=list(self.offsets), n=sum(self.widths), roots=self.roots(), unassigned=self.unassigned(),
-                labels={str(k): v for k, v in self.labels.items()},
-                edges=[[p, c, r(d["similarity"]), r(d["p_parent_given_child"]), r(d["p_child_given_parent"])]
-                       for p, c, d in self.graph.edges(data=True)],
-                contexts={str(k): [dict(kind=c["kind"], tokens=c["tokens"], acts=c["acts"], focus=c["focus"], max=c["max"]) for c in v]
-                          for k, v in self.contexts.items()},
-                extras={str(k): dict(hist=e.get("histogram", []), density=e.get("density"), up=e.get("promoted"), down=e.get("suppressed"))
-                        for k, e in self.extras.items()})
-    page = _PAGE.replace("__TITLE__", html.escape(title)).replace("__DATA__", json.dumps(data, separators=(",", ":")).replace("</", "<\\/"))
+                labels={str(k): v for k, v in self.labels.items()}, edges=[[p, c] for p, c in self.graph.edges],
+                panels={str(g): dashboard_html(self.info(g)) for g in self.graph.nodes},
+                fires={str(g): fired_tokens(c) for g, c in self.contexts.items()})
+    parts = dict(TITLE=html.escape(title), CSS=asset("page.css") + asset("dashboard.css"), JS=asset("page.js"),
+                 DATA=json.dumps(data, separators=(",", ":")).replace("</", "<\\/"))     # no "</script>" inside the data
+    page = re.sub(r"__(TITLE|CSS|JS|DATA)__", lambda m: parts[m.group(1)], asset("page.html"))   # one pass: no re-substitution
     atomic_write(path, page)
     return Path(path)

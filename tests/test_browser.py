@@ -62,8 +62,8 @@ def test_node_expands_and_tokens_highlight(page):
     assert set(forest.children(root)) <= set(ids) and len(ids) == len(forest.roots()) + len(forest.children(root))
     assert re.search(rf'class="node sel" data-id="{root}"', dom)
     assert f"<h3>#{root} · level 0" in dom
-    assert len(re.findall(r'class="tok on" style="background:rgba\(255,140,0,', dom)) > 0
-    assert "promotes: <code" in dom and '<div class="hist"><span' in dom       # logit lens and histogram of the feature
+    assert len(re.findall(r'<mark[^>]* style="--a:[01]\.\d\d"', dom)) > 0           # activating tokens marked and shaded
+    assert "promotes: <code" in dom and '<div class="hist"><i' in dom       # logit lens and histogram of the feature
     top = forest.info(root)["promoted"][0][0]
     assert re.search(r'<code class="up"[^>]*>' + re.escape(top.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")) + "</code>", dom)
     dash = dom.split('id="dash"')[1].split("<script")[0]                    # the rendered dashboard, not the page's own JS
