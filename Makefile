@@ -15,7 +15,7 @@ help:
 	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed'"
 	@echo "make export   - nbdev_export + nbdev_clean (run before committing)"
 	@echo "make outputs  - run the notebooks and save their outputs in nbs/ (slow cells keep theirs); NB=name.ipynb for one"
-	@echo "make docs     - run the notebooks and render them to HTML under _docs/ (not part of make test)"
+	@echo "make docs     - render the notebooks (with their committed outputs) and an API index to HTML under _docs/"
 	@echo "make test-browser - install Debian's chromium (apt) and check the forest page in it headless"
 
 $(STAMP): setup.py settings.ini Makefile

@@ -1,4 +1,5 @@
-"""`make docs`: run every notebook (slow cells skipped) and render it to HTML under _docs/, with an index page.
+"""`make docs`: render every notebook, with its committed outputs, to HTML under _docs/, with an index page that
+lists each module's API (`--run`: execute the notebooks first, slow cells skipped).
 
 `--outputs` instead runs the notebooks and writes their outputs back into nbs/ (then `nbdev_clean`), so the
 notebooks on the repository page show what each lesson computes (`make outputs`, before committing).
@@ -47,16 +48,34 @@ def outputs(names: list) -> int:
     return subprocess.call([str(Path(sys.executable).parent / "nbdev_clean")], cwd=ROOT)
 
 
+def api_summary(path: Path) -> str:
+    "HTML list of what the notebook's module exports: each name with its signature and the first line of its docstring."
+    import importlib, inspect
+    first = read_nb(path).cells[0].source if read_nb(path).cells else ""
+    if not first.startswith("#| default_exp "): return ""
+    mod = importlib.import_module(f"hsae_nb.{first.split()[-1]}")
+    rows = []
+    for name in getattr(mod, "__all__", []):
+        obj = getattr(mod, name)
+        try: sig = str(inspect.signature(obj)) if callable(obj) else ""
+        except (TypeError, ValueError): sig = ""
+        doc = (inspect.getdoc(obj) or "").split("\n")[0] if callable(obj) or inspect.isclass(obj) else ""
+        rows.append(f"<li><code>{html.escape(name + (sig if len(sig) < 120 else '(…)'))}</code> {html.escape(doc)}</li>")
+    return f"<details><summary>API of <code>hsae_nb.{first.split()[-1]}</code> ({len(rows)} names)</summary><ul>{''.join(rows)}</ul></details>"
+
+
 def main():
+    "Render every notebook with the outputs it was committed with (--run: execute them first) and an index with the API."
     if "--outputs" in sys.argv: return outputs([a for a in sys.argv[1:] if a != "--outputs"])
     OUT.mkdir(exist_ok=True)
     exporter, links = HTMLExporter(template_name="lab"), []
     for path in sorted(NBS.glob("*.ipynb")):
         print("rendering", path.name, flush=True)
-        body, _ = exporter.from_notebook_node(nbformat.read(run(path), as_version=4))
+        src = run(path) if "--run" in sys.argv else path
+        body, _ = exporter.from_notebook_node(nbformat.read(src, as_version=4))
         (OUT / f"{path.stem}.html").write_text(body, encoding="utf-8")
         title = next((c.source.splitlines()[0].lstrip("# ") for c in read_nb(path).cells if c.cell_type == "markdown"), path.stem)
-        links.append(f'<li><a href="{path.stem}.html">{html.escape(title)}</a> <small>({path.name})</small></li>')
+        links.append(f'<li><a href="{path.stem}.html">{html.escape(title)}</a> <small>({path.name})</small>{api_summary(path)}</li>')
     (OUT / "index.html").write_text("<!doctype html><meta charset='utf-8'><title>hsae_nb</title><h1>hsae_nb notebooks</h1><ul>"
                                     + "".join(links) + "</ul>", encoding="utf-8")
     print("wrote", OUT / "index.html")
