@@ -11,9 +11,10 @@ from .core import HSAEError, TREE_SHAPES, SIMILARITIES
 from .level import SAELevel
 
 # %% auto #0
-__all__ = ['SimilarityRows', 'Hierarchy', 'parents_with_children', 'encoder_cosine', 'decoder_cosine', 'CoactivationStats',
-           'Assignment', 'assign_parents', 'planted_levels', 'similarity_rows', 'assign_hierarchy', 'update_due',
-           'pc_loss_dense', 'SiblingIndex', 'sibling_pairs', 'pc_loss']
+__all__ = ['SimilarityRows', 'TREE_SHAPE_RULES', 'SIMILARITY_FUNCTIONS', 'Hierarchy', 'parents_with_children', 'encoder_cosine',
+           'decoder_cosine', 'CoactivationStats', 'Assignment', 'TreeRule', 'assign_parents', 'planted_levels',
+           'similarity_rows', 'assign_hierarchy', 'update_due', 'pc_loss_dense', 'SiblingIndex', 'sibling_pairs',
+           'pc_loss']
 
 # %% ../nbs/02_structure.ipynb #5d6617f6
 class Hierarchy:
@@ -216,22 +217,32 @@ def _greedy_capped(top_ids: torch.Tensor, order: torch.Tensor, n_parent: int, ca
                 parent[j] = p; load[p] += 1; break
     return parent
 
+class TreeRule(NamedTuple):
+    "How children may attach in one tree shape."
+    max_children: int | None     # cap per parent (children go to their best parent with room), None: no cap
+    leave_out_weakest: bool      # the weakest `quantile` of children stay unassigned
+
+TREE_SHAPE_RULES = {"partial": TreeRule(None, True),      # the paper's forest
+                    "binary": TreeRule(2, True),          # the "Binary Tree" ablation
+                    "full": TreeRule(None, False)}        # every child gets a parent
+
 def assign_parents(sim_rows: SimilarityRows,  # similarities of child rows to all parents
                    n_child: int, n_parent: int,
-                   variant: str = "partial",    # 'partial' | 'binary' | 'full'
-                   quantile: float = 0.2,       # share of children left unassigned (ignored by 'full')
-                   candidates: int = 8,         # parents considered per child by 'binary'
+                   variant: str = "partial",    # a tree shape: a key of TREE_SHAPE_RULES
+                   quantile: float = 0.2,       # share of children left unassigned (by shapes that leave some out)
+                   candidates: int = 8,         # parents considered per child by capped shapes
                    chunk: int = 4096) -> Assignment:
     "Each child picks its most similar parent; the weakest `quantile` of children stay unassigned."
-    if variant not in TREE_SHAPES: raise HSAEError(f"variant must be one of {TREE_SHAPES}, got {variant!r}")
+    if variant not in TREE_SHAPE_RULES: raise HSAEError(f"variant must be one of {tuple(TREE_SHAPE_RULES)}, got {variant!r}")
     if not 0 <= quantile < 1: raise HSAEError(f"quantile must be in [0, 1), got {quantile}")
-    k = min(candidates, n_parent) if variant == "binary" else 1
+    rule = TREE_SHAPE_RULES[variant]
+    k = min(candidates, n_parent) if rule.max_children else 1
     top_val, top_ids = _best(sim_rows, n_child, k, chunk)
     score = top_val[:, 0].float().cpu()
-    left_out = _bottom(score, 0.0 if variant == "full" else quantile)
-    if variant == "binary":
-        order = torch.sort(-score, stable=True).indices
-        parent = _greedy_capped(top_ids.cpu(), order[~left_out[order]], n_parent, cap=2)
+    left_out = _bottom(score, quantile if rule.leave_out_weakest else 0.0)
+    if rule.max_children:
+        order = torch.sort(-score, stable=True).indices                  # the most confident children choose first
+        parent = _greedy_capped(top_ids.cpu(), order[~left_out[order]], n_parent, cap=rule.max_children)
     else:
         parent = top_ids[:, 0].cpu().clone(); parent[left_out] = -1
     return Assignment(parent, score)
@@ -247,15 +258,20 @@ def planted_levels(d: int, n_parent: int, n_child: int, noise: float = 0.2, gene
     return parent_lvl, child_lvl, true_parent
 
 # %% ../nbs/02_structure.ipynb #90afb8a6
+def _coact_rows(child, parent, level, coact):
+    if coact is None or coact.n_updates == 0: raise HSAEError("similarity='coact' needs CoactivationStats with at least one update")
+    return coact.similarity(level)
+
+SIMILARITY_FUNCTIONS = {      # name -> (child level, parent level, pair index, co-activation stats) -> SimilarityRows
+    "encoder": lambda child, parent, level, coact: encoder_cosine(child, parent),
+    "decoder": lambda child, parent, level, coact: decoder_cosine(child, parent),
+    "coact": _coact_rows}
+
 def similarity_rows(kind: str, child: SAELevel, parent: SAELevel, level: int = 0,
                     coact: CoactivationStats | None = None) -> SimilarityRows:
     "The similarity function named `kind` for the pair (level, level+1)."
-    if kind == "encoder": return encoder_cosine(child, parent)
-    if kind == "decoder": return decoder_cosine(child, parent)
-    if kind == "coact":
-        if coact is None or coact.n_updates == 0: raise HSAEError("similarity='coact' needs CoactivationStats with at least one update")
-        return coact.similarity(level)
-    raise HSAEError(f"similarity must be one of {SIMILARITIES}, got {kind!r}")
+    if kind not in SIMILARITY_FUNCTIONS: raise HSAEError(f"similarity must be one of {tuple(SIMILARITY_FUNCTIONS)}, got {kind!r}")
+    return SIMILARITY_FUNCTIONS[kind](child, parent, level, coact)
 
 def assign_hierarchy(levels: Sequence[SAELevel], similarity: str = "encoder", variant: str = "partial",
                      quantile: float = 0.2, coact: CoactivationStats | None = None, step: int = 0) -> Hierarchy:
