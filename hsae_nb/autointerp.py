@@ -10,7 +10,7 @@ from .core import HSAEError, atomic_write
 
 # %% auto #0
 __all__ = ['SYSTEM_PROMPT', 'mark_example', 'build_prompt', 'parse_answer', 'sample_pairs', 'yes_rate', 'HFJudge', 'HTTPJudge',
-           'make_judge', 'hierarchy_autointerp']
+           'make_judge', 'hierarchy_autointerp', 'separation_auc']
 
 # %% ../nbs/11_autointerp.ipynb #4ec66a70
 def _text(tok: str) -> str: return tok.replace("Ġ", " ").replace("Ċ", "\n")
@@ -80,22 +80,69 @@ def yes_rate(answers: list, z: float = 1.96) -> dict:
 
 # %% ../nbs/11_autointerp.ipynb #b1b59409
 class HFJudge:
-    "A local causal LM answering chat messages greedily (its tokenizer's chat template, or plain concatenation)."
-    def __init__(self, name: str = "smollm2-135m", max_new_tokens: int = 24, device=None):
+    """A local causal LM as judge (its tokenizer's chat template, or plain concatenation).
+    mode 'choice': the answer is started for it ("HaveRelationship:") and it chooses Yes/No, then High/Medium/Low,
+    by its next-token probabilities, so a small model's answer is always well-formed and `last_p_yes` is its
+    P(Yes | Yes or No). mode 'generate': greedy free text, parsed like any other judge's."""
+    def __init__(self, name: str = "smollm2-135m", mode: str = "choice", max_new_tokens: int = 24, device=None):
         from hsae_nb.data import load_lm
-        self.lm, self.max_new_tokens, self.name = load_lm(name, device=device), max_new_tokens, name
+        if mode not in ("choice", "generate"): raise HSAEError(f"mode must be 'choice' or 'generate', got {mode!r}")
+        self.lm, self.mode, self.max_new_tokens, self.name, self.last_p_yes = load_lm(name, device=device), mode, max_new_tokens, name, None
 
-    def __call__(self, messages: list) -> str:
+    def _prompt_ids(self, messages: list, start: str = ""):
         import torch
-        tok, model = self.lm.tokenizer, self.lm.model
+        tok = self.lm.tokenizer
         if getattr(tok, "chat_template", None):
             ids = tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
             if not torch.is_tensor(ids): ids = ids["input_ids"]
         else: ids = tok("\n\n".join(m["content"] for m in messages) + "\n\n", return_tensors="pt").input_ids
-        ids = ids.to(next(model.parameters()).device)
+        if start: ids = torch.cat([ids, tok(start, add_special_tokens=False, return_tensors="pt").input_ids], 1)
+        return ids.to(next(self.lm.model.parameters()).device)
+
+    def _options(self, options: list) -> tuple:
+        "Each option's tokens (after a space), how many leading tokens they all share, and the first token where they differ."
+        seqs = [self.lm.tokenizer(" " + o, add_special_tokens=False).input_ids for o in options]
+        n = 0                                # e.g. a tokenizer that spells " " as its own token
+        while all(len(q) > n + 1 for q in seqs) and len({q[n] for q in seqs}) == 1: n += 1
+        first = [q[n] for q in seqs]
+        if len(set(first)) < len(first): raise HSAEError(f"the judge's tokenizer cannot tell {options} apart")
+        return seqs, n, first
+
+    def _forward(self, ids, past=None) -> tuple:
+        "Last position's logits and the KV cache (named `cache` in transformers 5, `past_key_values` before)."
+        import inspect
+        model = self.lm.model
+        params = inspect.signature(model.forward).parameters
+        kw = dict(use_cache=True)
+        if "logits_to_keep" in params: kw["logits_to_keep"] = 1       # not the vocabulary at all ~900 prompt positions
+        if past is not None: kw["cache" if "cache" in params else "past_key_values"] = past
+        out = model(ids, **kw)
+        return out.logits[0, -1], (out.cache if hasattr(out, "cache") else out.past_key_values)
+
+    def _pick(self, ids, options: list, past=None) -> tuple:
+        "Feed ids plus the options' shared start; (chosen option, its remaining tokens, probabilities, cache)."
+        import torch
+        seqs, n, first = self._options(options)
+        ids = torch.cat([ids, torch.tensor([seqs[0][:n]], dtype=ids.dtype, device=ids.device)], 1)
+        logits, cache = self._forward(ids, past)
+        p = logits[first].float().softmax(0)
+        k = int(p.argmax())
+        return options[k], seqs[k][n:], p.tolist(), cache
+
+    def __call__(self, messages: list) -> str:
+        import torch
+        tok, model = self.lm.tokenizer, self.lm.model
         with torch.no_grad():
-            out = model.generate(ids, max_new_tokens=self.max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id)
-        return tok.decode(out[0, ids.shape[1]:], skip_special_tokens=True)
+            if self.mode == "generate":
+                ids = self._prompt_ids(messages)
+                out = model.generate(ids, max_new_tokens=self.max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id)
+                return tok.decode(out[0, ids.shape[1]:], skip_special_tokens=True)
+            ids = self._prompt_ids(messages, "HaveRelationship:")
+            rel, rest, p, cache = self._pick(ids, ["Yes", "No"])
+            more = rest + tok("\nConfidence:", add_special_tokens=False).input_ids        # the cache holds everything before
+            conf, _, _, _ = self._pick(torch.tensor([more], device=ids.device), ["High", "Medium", "Low"], cache)
+        self.last_p_yes = p[0]
+        return f"HaveRelationship: {rel}\nConfidence: {conf}"
 
 class HTTPJudge:
     "An OpenAI-compatible chat endpoint (base URL such as http://host:8000/v1), asked at temperature 0."
@@ -132,8 +179,16 @@ def hierarchy_autointerp(forest, judge, n: int = 200, seed: int = 0, out: str | 
             text = judge(msgs)
             a = parse_answer(text)
             answers[kind].append(a)
+            a["p_yes"] = getattr(judge, "last_p_yes", None)            # forced-choice judges: P(Yes) of this pair
             if f: f.write(json.dumps(dict(kind=kind, parent=p, child=c, messages=msgs, answer=text, **a)) + "\n"); f.flush()
     finally:
         if f: f.close()
     return dict(judge=getattr(judge, "name", type(judge).__name__), seed=seed, pairs=yes_rate(answers["pairs"]),
-                control=yes_rate(answers["control"]))
+                control=yes_rate(answers["control"]), separation_auc=separation_auc(answers["pairs"], answers["control"]))
+
+def separation_auc(pairs: list, control: list) -> float | None:
+    "P(a forest pair gets a higher P(Yes) than a control pair), ties half: 0.5 = the judge cannot tell them apart."
+    a = [x["p_yes"] for x in pairs if x.get("p_yes") is not None]
+    b = [x["p_yes"] for x in control if x.get("p_yes") is not None]
+    if not a or not b: return None
+    return sum((u > v) + 0.5 * (u == v) for u in a for v in b) / (len(a) * len(b))
