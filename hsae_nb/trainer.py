@@ -315,7 +315,7 @@ class Trainer:
     @property
     def history(self) -> pd.DataFrame: return pd.DataFrame(self.rows)
 
-# %% ../nbs/06_trainer.ipynb #94862b98
+# %% ../nbs/06_trainer.ipynb #13cb8246
 @patch
 def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
     "One gradient step on a global batch; False if the batch was skipped as bad."
@@ -353,6 +353,7 @@ def _check_batch(self: Trainer, x_BD):
         return None
     return x_BD
 
+# %% ../nbs/06_trainer.ipynb #bda4c1ae
 @patch
 def _dead_feature_loss(self: Trainer, x_BD, out) -> torch.Tensor:
     "Ghost-grads or AuxK term summed over levels, for features silent for more than dead_window steps."
@@ -369,6 +370,7 @@ def _dead_feature_loss(self: Trainer, x_BD, out) -> torch.Tensor:
             total = total + auxk_loss(lv, dead_pre_acts(lv, x_BD, dead), x_BD, out.recon[l], dead, self.tcfg.aux_k, self.tcfg.aux_coef)
     return total
 
+# %% ../nbs/06_trainer.ipynb #c2b55f89
 @patch
 @torch.no_grad()
 def _after_step(self: Trainer, x_BD, out, aux):
@@ -419,6 +421,7 @@ def _trim_thresholds(self: Trainer, l0: list, weight: float):
         e = max(-self.tcfg.trim_clip, min(self.tcfg.trim_clip, math.log(max(v, 1e-3) / t)))
         lv.threshold.data.mul_(math.exp(self.tcfg.threshold_trim * weight * e))
 
+# %% ../nbs/06_trainer.ipynb #1c16bb19
 @patch
 def _revive(self: Trainer, x_BD):
     "Re-calibrate the thresholds of features silent for more than dead_window steps (identically on every process)."
@@ -430,6 +433,7 @@ def _revive(self: Trainer, x_BD):
         all_reduce_([lv.threshold.data])                  # each process saw its own rows: agree on the mean
         self.since_fired[l][dead] = 0
 
+# %% ../nbs/06_trainer.ipynb #14b7ba9f
 @patch
 def _log(self: Trainer, row: dict):
     self.rows.append(row)
