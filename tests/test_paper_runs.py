@@ -83,3 +83,14 @@ def test_again_evaluates_without_touching_the_model(tiny_run, monkeypatch):
     paper_runs.train_and_eval(str(tiny_run.parent / "cache"), runs, "HSAE", 0, 20, {}, threads=1, splice=0, again=True)
     assert (rd / "hierarchy.safetensors").stat().st_mtime_ns == before
     assert json.loads((rd / "metrics.json").read_text())["geometry"] == {"score": 0.5}
+
+
+def test_semantic_table_reads_the_checks():
+    yes = lambda p, n: dict(yes_rate=p, ci_low=p - 0.1, ci_high=p + 0.1, n=n, malformed=0)
+    res = {"runs": {"HSAE seed 0": dict(autointerp=dict(judge="j", pairs=yes(0.6, 100), control=yes(0.4, 100), separation_auc=0.62),
+                                        geometry=dict(score=0.8, spread=0.2, triples=150)),
+                    "post-hoc seed 1": {}}}
+    t = paper_runs.semantic_table(res)
+    assert list(t.index) == ["HSAE seed 0"]                                  # runs without checks are left out
+    assert t.loc["HSAE seed 0", "forest_pairs"] == "0.60 [0.50, 0.70] (n 100, 0 malformed)"
+    assert t.loc["HSAE seed 0", "separation_auc"] == 0.62 and t.loc["HSAE seed 0", "geometry"] == 0.8

@@ -137,6 +137,8 @@ def collect(runs: Path, cache: str | None = None) -> dict:
         if not f.exists(): continue
         e = out["runs"][run_name(variant, seed)] = json.loads(f.read_text())
         e["convergence"] = convergence(pd.read_csv(f.parent / "history.csv"))   # decoder left its init, EV plateaued
+        m = json.loads((f.parent / "metrics.json").read_text())                  # checks added later by hsae_eval
+        e.update({k: m[k] for k in ("autointerp", "geometry") if k in m})
     cache = cache or next((json.loads((run_folder(runs, v, s) / "config.json").read_text())["data"]["cache_dir"]
                            for v, s, _, _ in all_runs() if (run_folder(runs, v, s) / "config.json").exists()), None)
     if cache:
@@ -168,6 +170,22 @@ def seed_table(results: dict) -> pd.DataFrame:
             vals = [r["summary"][k] for r in runs if k in r["summary"]]
             if vals: row[k], row[k + "_spread"] = sum(vals) / len(vals), max(vals) - min(vals)
         rows[v] = row
+    return pd.DataFrame(rows).T
+
+
+def semantic_table(results: dict) -> pd.DataFrame:
+    "Runs with the semantic checks: the judge's Yes-rate on forest and control pairs (95% CI), its P(Yes) AUC, geometry."
+    rows = {}
+    for name, r in results["runs"].items():
+        a, g = r.get("autointerp"), r.get("geometry")
+        if not (a or g): continue
+        row = {}
+        if a:
+            ci = lambda x: f"{x['yes_rate']:.2f} [{x['ci_low']:.2f}, {x['ci_high']:.2f}] (n {x['n']}, {x['malformed']} malformed)"
+            row.update(judge=a["judge"], forest_pairs=ci(a["pairs"]), control_pairs=ci(a["control"]),
+                       separation_auc=a.get("separation_auc"))
+        if g: row.update(geometry=g["score"], geometry_spread=g["spread"], triples=g["triples"])
+        rows[name] = row
     return pd.DataFrame(rows).T
 
 
