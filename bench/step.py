@@ -20,7 +20,7 @@ import torch
 from hsae_nb.core import HSAEConfig, TrainConfig, seed_everything
 from hsae_nb.model import HSAE
 from hsae_nb.trainer import Trainer, calibrate_thresholds_, remove_parallel_grad_
-from hsae_nb.sparse import choose_path, sparse_encode
+from hsae_nb.sparse import choose_kernel, sparse_encode
 
 SHAPES = {
     "small": dict(d=576, widths=(256, 512, 1024, 2048), batch=1024, target_l0=20, update_every=300),
@@ -71,7 +71,7 @@ def calibrated_model(s):
 
 def step_rate(model, s, x, path, steps):
     "Seconds per Trainer.train_step on one path, and the trainer (for the breakdown)."
-    tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none", path=path)
+    tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none", kernel=path)
     trainer = Trainer(model, tcfg, iter(()), device="cpu", progress=False)
     trainer.step = 1                                  # past step 0: no re-assignment inside the timed steps
     return timed(lambda: trainer.train_step(x), steps), trainer
@@ -96,7 +96,7 @@ def interleaved(model, cfg, s, x, path, variants, rounds):
 def parts(model, trainer, x, path, steps):
     "The same step by parts, on one path."
     out = {}
-    def fwd(): out["o"] = model.run_batch(x, trainer.lambdas, generator=trainer.gen, path=path)
+    def fwd(): out["o"] = model.run_batch(x, trainer.lambdas, generator=trainer.gen, kernel=path)
     if path == "sparse": enc = lambda: [sparse_encode(lv, x) for lv in model.levels]
     else: enc = lambda: [lv.activate(lv.pre_acts(x)) for lv in model.levels]
     with torch.no_grad(): enc_s = timed(enc, steps)
@@ -119,7 +119,7 @@ def top_ops(trainer, x, n=12):
 
 def bench_shape(name, s, steps, dense_path=True):
     g, cfg, x, model, t_assign = calibrated_model(s)
-    auto = choose_path("auto", s["batch"], cfg.widths, cfg.target_l0)
+    auto = choose_kernel("auto", s["batch"], cfg.widths, cfg.target_l0)
     res = dict(shape=dict(d=s["d"], widths=list(s["widths"]), batch=s["batch"], target_l0=s["target_l0"]), auto_path=auto)
     rates = {}
     for path in ("sparse", "dense") if dense_path else ("sparse",):

@@ -107,7 +107,7 @@ def hsae_train(
     test_fraction: float = 0.05,     # share of the cache's shards held out for evaluation
     exclude_positions: str = None,   # comma-separated token positions left out of training, e.g. 1 (first after BOS)
     seed: int = 0,                   # seed of weights, masks and data order
-    path: str = "auto",              # training step: sparse (over active entries), dense, or auto (by shape)
+    kernel: str = "auto",            # training step: sparse (over active entries), dense, or auto (by shape)
     device: str = None,              # cpu, cuda, … (default: cuda if available)
     threads: int = None,             # torch CPU threads
     quiet: bool = False):            # no progress bar
@@ -121,7 +121,7 @@ def hsae_train(
     from hsae_nb.core import get_device
     if preset not in PRESETS: raise HSAEError(f"unknown preset {preset!r}; choose from {sorted(PRESETS)}")
     if threads: torch.set_num_threads(threads)
-    t = dict(seed=seed, path=path, **{k: v for k, v in dict(total_steps=steps, batch_size=batch_size, lr=lr,
+    t = dict(seed=seed, kernel=kernel, **{k: v for k, v in dict(total_steps=steps, batch_size=batch_size, lr=lr,
                                                              checkpoint_every=checkpoint_every).items() if v is not None})
     tcfg = train_preset(preset, **t)
     skip = [int(p) for p in exclude_positions.split(",")] if exclude_positions else []
@@ -136,7 +136,7 @@ def hsae_train(
     cfg = hsae_preset(preset, d_in=loader.d_in, **{k: v for k, v in over.items() if v is not None})
     if literal: cfg, tcfg = literal_recipe(cfg, tcfg)
     if baseline: cfg, tcfg = baseline_config(cfg, tcfg)
-    check_memory(cfg, tcfg.batch_size, tcfg.path, get_device(device))      # before the model's weights are allocated
+    check_memory(cfg, tcfg.batch_size, tcfg.kernel, get_device(device))      # before the model's weights are allocated
     trainer = Trainer(HSAE(cfg, generator=seed_everything(seed)), tcfg, loader, run_dir=run_dir, resume=resume,
                       device=device, progress=not quiet)
     hist = trainer.fit()

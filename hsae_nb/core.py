@@ -12,11 +12,11 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'ACTIVATIONS', 'DEAD_MODES', 'STEP_PATHS', 'PRESETS',
-           'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level', 'TrainConfig',
-           'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset',
-           'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json', 'lock_folder',
-           'unlock_folder']
+__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'ACTIVATIONS', 'DEAD_MODES', 'KERNELS', 'RENAMED_FIELDS',
+           'PRESETS', 'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level',
+           'TrainConfig', 'baseline_config', 'literal_recipe', 'config_to_dict', 'upgrade_config_dict',
+           'config_from_dict', 'preset', 'train_preset', 'seed_everything', 'get_device', 'sparse_stream',
+           'atomic_write', 'write_json', 'read_json', 'lock_folder', 'unlock_folder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -135,7 +135,7 @@ def _targets(t, widths):
 
 # %% ../nbs/00_core.ipynb #5486c069
 DEAD_MODES = ("revive", "ghost", "auxk", "none")
-STEP_PATHS = ("auto", "dense", "sparse")      # how the training step is computed (04a_sparse)
+KERNELS = ("auto", "dense", "sparse")         # how the training step is computed (04a_sparse)
 
 @dataclass
 class TrainConfig:
@@ -157,7 +157,7 @@ class TrainConfig:
     trim_floor: float = 0.2           # w = max(trim_floor, 1 - authority): 1 trims at full strength all along, 0 only late in the schedule
     trim_clip: float = 0.5            # |log(L0/target)| is clipped to this in the trim
     bad_batch: str = "error"          # a batch with NaN/Inf: 'error', or 'skip' it and count it
-    path: str = "auto"                # training step: 'sparse' over active entries, 'dense' products, or 'auto' by shape (04a_sparse)
+    kernel: str = "auto"              # training step: 'sparse' over active entries, 'dense' products, or 'auto' by shape (04a_sparse)
     bf16: bool = False                # bf16 autocast of the forward pass (CUDA only; fp32 master weights)
     final_assignment: bool = False    # assign the forest once more after the last step (the post-hoc baseline)
     checkpoint_every: int = 5000      # steps between atomic checkpoints
@@ -176,7 +176,7 @@ class TrainConfig:
         _check(self.trim_clip > 0, f"trim_clip must be positive, got {self.trim_clip}")
         _check(self.threshold_lr_mult > 0, f"threshold_lr_mult must be positive, got {self.threshold_lr_mult}")
         _check(self.dead_mode in DEAD_MODES, f"dead_mode must be one of {DEAD_MODES}, got {self.dead_mode!r}")
-        _check(self.path in STEP_PATHS, f"path must be one of {STEP_PATHS}, got {self.path!r}")
+        _check(self.kernel in KERNELS, f"kernel must be one of {KERNELS}, got {self.kernel!r}")
         _check(self.bad_batch in ("error", "skip"), f"bad_batch must be 'error' or 'skip', got {self.bad_batch!r}")
 
 # %% ../nbs/00_core.ipynb #8785b4a6
@@ -194,8 +194,15 @@ def config_to_dict(cfg) -> dict:
     "A JSON-ready dict of a config dataclass (tuples become lists)."
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(cfg).items()}
 
+RENAMED_FIELDS = {"path": "kernel"}     # old config key -> its name now: saved runs and checkpoints keep loading
+
+def upgrade_config_dict(d: dict) -> dict:
+    "A saved config dict with renamed fields under their current names."
+    return {RENAMED_FIELDS.get(k, k): v for k, v in d.items()}
+
 def config_from_dict(cls, d: dict):
-    "Build `cls` from a dict, naming any key `cls` does not have."
+    "Build `cls` from a dict (renamed fields upgraded), naming any key `cls` does not have."
+    d = upgrade_config_dict(d)
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(d) - known)
     if unknown: raise ConfigError(f"unknown {cls.__name__} keys: {unknown}")

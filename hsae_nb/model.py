@@ -15,7 +15,7 @@ from .level import SAELevel, contributions, constrain_ as constrain_level
 from .structure import Hierarchy, CoactivationStats, assign_hierarchy, pc_loss, pc_loss_dense, sibling_pairs
 from .perturb import perturb_mask, perturbed_recon
 from .loss import LossParts, BatchOutput, total_loss
-from .sparse import run_batch_sparse, choose_path
+from .sparse import run_batch_sparse, choose_kernel
 import hsae_nb
 
 # %% auto #0
@@ -74,13 +74,13 @@ def forward(self: HSAE, x_BD: torch.Tensor) -> list:
 
 @patch
 def run_batch(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
-              subs: list | None = None, generator: torch.Generator | None = None, path: str = "dense") -> BatchOutput:
+              subs: list | None = None, generator: torch.Generator | None = None, kernel: str = "auto") -> BatchOutput:
     "Encode x at every level, reconstruct (perturbed in training mode) and compute the loss by part."
     cfg, L = self.cfg, len(self.levels)
     if len(lambdas) != L: raise HSAEError(f"need one λ per level ({L}), got {len(lambdas)}")
     if subs is None: subs = self.draw_substitutions(len(x_BD), generator)
-    if choose_path(path, len(x_BD), cfg.widths, cfg.targets) == "sparse":     # over active entries: 04a_sparse
-        out = run_batch_sparse(self, x_BD, lambdas, subs, give_up_if_dense=path == "auto")
+    if choose_kernel(kernel, len(x_BD), cfg.widths, cfg.targets) == "sparse":     # over active entries: 04a_sparse
+        out = run_batch_sparse(self, x_BD, lambdas, subs, give_up_if_dense=kernel == "auto")
         if out is not None: return out
     pre = [lv.pre_acts(x_BD) for lv in self.levels]
     acts = [lv.activate(z) for lv, z in zip(self.levels, pre)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import warnings, weakref
 from typing import NamedTuple, Sequence
 import torch
-from .core import HSAEError, STEP_PATHS, per_level
+from .core import HSAEError, KERNELS, per_level
 from .level import SAELevel, JumpReLUFn, StepFn, topk_entries
 from .structure import SiblingIndex
 from .perturb import Substitution
@@ -16,7 +16,7 @@ from .loss import BatchOutput, total_loss
 # %% auto #0
 __all__ = ['SPARSE_MAX_DENSITY', 'SPARSE_MIN_WORK', 'Pattern', 'SpMM', 'SDDMM', 'spmm', 'sddmm', 'SparseActs', 'fired_features',
            'Take', 'sparse_encode', 'sparse_decode', 'stand_ins', 'PCGroups', 'pc_groups', 'DecoderUses',
-           'run_batch_sparse', 'choose_path', 'too_dense', 'compare_paths']
+           'run_batch_sparse', 'choose_kernel', 'too_dense', 'compare_paths']
 
 # %% ../nbs/04a_sparse.ipynb #952a8639
 def _csr(crow, col, vals, shape):
@@ -274,10 +274,10 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
 SPARSE_MAX_DENSITY = 0.1       # above this fraction of non-zeros the dense kernels win (bench/step.py)
 SPARSE_MIN_WORK = 2 ** 20      # B·Σn below this, per-op overheads dominate and dense is as fast
 
-def choose_path(path: str, batch: int, widths: Sequence[int], target_l0) -> str:
-    "'dense' or 'sparse' for a step of this shape: the given path, or the expected winner for 'auto'."
-    if path not in STEP_PATHS: raise HSAEError(f"path must be one of {STEP_PATHS}, got {path!r}")
-    if path != "auto": return path
+def choose_kernel(kernel: str, batch: int, widths: Sequence[int], target_l0) -> str:
+    "'dense' or 'sparse' for a step of this shape: the given kernel, or the expected winner for 'auto'."
+    if kernel not in KERNELS: raise HSAEError(f"kernel must be one of {KERNELS}, got {kernel!r}")
+    if kernel != "auto": return kernel
     dense_enough = sum(per_level(target_l0, len(widths))) / sum(widths) > SPARSE_MAX_DENSITY      # all levels' active entries over all columns
     return "dense" if dense_enough or batch * sum(widths) < SPARSE_MIN_WORK else "sparse"
 
@@ -290,9 +290,9 @@ def compare_paths(model, x_BD, lambdas, generator_seed: int = 0) -> dict:
     "Largest absolute difference between the dense and sparse paths: loss parts and parameter gradients."
     params = [p for p in model.parameters() if p.requires_grad]
     res = {}
-    for path in ("dense", "sparse"):
-        out = model.run_batch(x_BD, lambdas, generator=torch.Generator().manual_seed(generator_seed), path=path)
-        res[path] = (out.parts, torch.autograd.grad(out.parts.total, params, allow_unused=True))
+    for kernel in ("dense", "sparse"):
+        out = model.run_batch(x_BD, lambdas, generator=torch.Generator().manual_seed(generator_seed), kernel=kernel)
+        res[kernel] = (out.parts, torch.autograd.grad(out.parts.total, params, allow_unused=True))
     (pd_, gd), (ps, gs) = res["dense"], res["sparse"]
     diff = {k: float((getattr(pd_, k) - getattr(ps, k)).detach().abs().max()) if getattr(pd_, k).numel() else 0.0 for k in pd_._fields}
     diff["grad"] = max(float((a - b).abs().max()) for a, b in zip(gd, gs) if a is not None)

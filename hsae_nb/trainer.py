@@ -14,11 +14,11 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import (TrainConfig, HSAEConfig, per_level, HSAEError, ConfigError, CheckpointError, config_to_dict,
-                          get_device, atomic_write, lock_folder, unlock_folder)
+                          get_device, atomic_write, lock_folder, unlock_folder, upgrade_config_dict)
 from .level import SAELevel, make_controller
 from .structure import Hierarchy, CoactivationStats, update_due
 from .model import HSAE
-from .sparse import SparseActs, fired_features, choose_path
+from .sparse import SparseActs, fired_features, choose_kernel
 from .cache import sae_metadata
 
 # %% auto #0
@@ -148,13 +148,13 @@ def revive_dead_(level: SAELevel, x_BD: torch.Tensor, dead_F: torch.Tensor, targ
 ACT_BYTES_PER_ENTRY = {"dense": 13 * 4, "sparse": 2 * 4}   # step activations per (row, feature), low end of the measured range
 RUNTIME_BYTES = 200 * 2**20
 
-def memory_estimate(cfg, batch_size: int, path: str = "auto") -> dict:
+def memory_estimate(cfg, batch_size: int, kernel: str = "auto") -> dict:
     "Rough bytes one training step needs: parameters, their gradients and Adam moments, and the step's activations."
     n_params = sum(2 * cfg.d_in * n + 2 * n for n in cfg.widths) + cfg.n_levels * cfg.d_in
-    step_path = choose_path(path, batch_size, cfg.widths, cfg.target_l0)
+    step_kernel = choose_kernel(kernel, batch_size, cfg.widths, cfg.target_l0)
     est = dict(parameters=4 * n_params, gradients_and_adam=12 * n_params,
-               activations=batch_size * sum(cfg.widths) * ACT_BYTES_PER_ENTRY[step_path])
-    return dict(est, total=sum(est.values()) + RUNTIME_BYTES, path=step_path)
+               activations=batch_size * sum(cfg.widths) * ACT_BYTES_PER_ENTRY[step_kernel])
+    return dict(est, total=sum(est.values()) + RUNTIME_BYTES, kernel=step_kernel)
 
 # %% ../nbs/06_trainer.ipynb #0714b71e
 def available_memory(device) -> int | None:
@@ -169,16 +169,16 @@ def available_memory(device) -> int | None:
     except (OSError, ValueError): pass
     return free
 
-def check_memory(cfg, batch_size: int, path: str, device, already_allocated: int = 0):
+def check_memory(cfg, batch_size: int, kernel: str, device, already_allocated: int = 0):
     "Refuse, with the numbers, a model and batch whose training step cannot fit in the device's free memory."
-    est, free = memory_estimate(cfg, batch_size, path), available_memory(device)
+    est, free = memory_estimate(cfg, batch_size, kernel), available_memory(device)
     need = est["total"] - already_allocated
     if free is None or need <= free: return est
     gib = lambda b: f"{b / 2**30:.1f} GiB"
-    hint = "; the sparse path (path='sparse') needs less" if est["path"] == "dense" else ""
+    hint = "; the sparse kernels (kernel='sparse') need less" if est["kernel"] == "dense" else ""
     raise HSAEError(f"widths {tuple(cfg.widths)} with batch_size {batch_size} need about {gib(need)} on {device} "
                     f"(parameters {gib(est['parameters'])}, gradients and Adam {gib(est['gradients_and_adam'])}, "
-                    f"{est['path']} step activations {gib(est['activations'])}) but {gib(free)} is free: "
+                    f"{est['kernel']} step activations {gib(est['activations'])}) but {gib(free)} is free: "
                     f"use narrower levels or a smaller batch{hint}")
 
 # %% ../nbs/06_trainer.ipynb #d1a87c61
@@ -285,7 +285,7 @@ class Trainer:
         self.rank, self.world = dist_info()
         if tcfg.batch_size % self.world: raise ConfigError(f"batch_size {tcfg.batch_size} is not divisible by the world size {self.world}")
         held = sum(p.numel() * p.element_size() for p in model.parameters() if p.device == self.device)
-        check_memory(model.cfg, tcfg.batch_size // self.world, tcfg.path, self.device, already_allocated=held)
+        check_memory(model.cfg, tcfg.batch_size // self.world, tcfg.kernel, self.device, already_allocated=held)
         self.model = model.to(self.device)
         self.data, self.run_dir, self.progress = data, None if run_dir is None else Path(run_dir), progress
         thresholds = [lv.threshold for lv in model.levels]
@@ -328,7 +328,7 @@ def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
     lr = lr_at(self.step, tcfg.total_steps, tcfg.lr, tcfg.warmup_frac)
     for group in self.opt.param_groups: group["lr"] = lr * group["lr_mult"]
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=tcfg.bf16):
-        out = m.run_batch(x_BD, self.lambdas, generator=self.gen, path=tcfg.path)
+        out = m.run_batch(x_BD, self.lambdas, generator=self.gen, kernel=tcfg.kernel)
         aux = self._dead_feature_loss(x_BD, out)
     self.opt.zero_grad(set_to_none=True)
     (out.parts.total + aux).backward()
@@ -475,7 +475,7 @@ def load_checkpoint(self: Trainer, path):
     s = read_checkpoint(path)
     for name, saved, current, cls in (("HSAEConfig", s["hsae"], config_to_dict(self.cfg), HSAEConfig),
                                       ("TrainConfig", s["train"], config_to_dict(self.tcfg), TrainConfig)):
-        diff = config_diff(saved, current, config_to_dict(cls()))     # checkpoints from before a field existed still resume
+        diff = config_diff(upgrade_config_dict(saved), current, config_to_dict(cls()))     # checkpoints from before a field existed still resume
         if diff == ["total_steps"] and current["total_steps"] > s["step"]:     # extending (or shortening) an unfinished schedule
             warnings.warn(f"{path}: total_steps {saved['total_steps']} -> {current['total_steps']}: the warm-up/cosine schedule is "
                           f"recomputed for the new total from step {s['step']} on (the learning rate jumps to its new value there)")

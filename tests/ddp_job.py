@@ -18,7 +18,7 @@ def setup():
     stream = sparse_stream(16, 40, 3, 1024, g)
     x = torch.cat([next(stream) for _ in range(2)])
     cfg = preset("tiny", bandwidth=0.02, rho=0.1, perturb_rate=0.3, update_every=5, lambda_init=0.1)
-    tcfg = TrainConfig(lr=3e-3, batch_size=128, total_steps=STEPS, dead_window=4, log_every=1, path="sparse")  # the default at real shapes
+    tcfg = TrainConfig(lr=3e-3, batch_size=128, total_steps=STEPS, dead_window=4, log_every=1, kernel="sparse")  # the default at real shapes
     return HSAE(cfg, generator=g), tcfg, TensorBatches(x, 128, seed=2)
 
 
