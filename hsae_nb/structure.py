@@ -12,9 +12,8 @@ from .level import SAELevel
 
 # %% auto #0
 __all__ = ['SimilarityRows', 'TREE_SHAPE_RULES', 'SIMILARITY_FUNCTIONS', 'Hierarchy', 'parents_with_children', 'encoder_cosine',
-           'decoder_cosine', 'CoactivationStats', 'Assignment', 'TreeRule', 'assign_parents', 'planted_levels',
-           'similarity_rows', 'assign_hierarchy', 'update_due', 'pc_loss_dense', 'SiblingIndex', 'sibling_pairs',
-           'pc_loss']
+           'decoder_cosine', 'CoactivationStats', 'Assignment', 'TreeRule', 'assign_parents', 'similarity_rows',
+           'assign_hierarchy', 'update_due', 'pc_loss_dense', 'SiblingIndex', 'sibling_pairs', 'pc_loss']
 
 # %% ../nbs/02_structure.ipynb #5d6617f6
 class Hierarchy:
@@ -246,16 +245,6 @@ def assign_parents(sim_rows: SimilarityRows,  # similarities of child rows to al
     else:
         parent = top_ids[:, 0].cpu().clone(); parent[left_out] = -1
     return Assignment(parent, score)
-
-# %% ../nbs/02_structure.ipynb #af4dcb11
-def planted_levels(d: int, n_parent: int, n_child: int, noise: float = 0.2, generator=None):
-    "Two SAE levels whose child encoders are noisy copies of a planted parent's: returns (parent, child, true_parent)."
-    parent_lvl, child_lvl = SAELevel(d, n_parent, generator=generator), SAELevel(d, n_child, generator=generator)
-    true_parent = torch.arange(n_child) % n_parent
-    with torch.no_grad():
-        base_DC = parent_lvl.W_enc[:, true_parent]
-        child_lvl.W_enc.copy_(base_DC + noise * torch.randn(base_DC.shape, generator=generator) / d ** 0.5)
-    return parent_lvl, child_lvl, true_parent
 
 # %% ../nbs/02_structure.ipynb #90afb8a6
 def _coact_rows(child, parent, level, coact):
