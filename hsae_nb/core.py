@@ -14,9 +14,9 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'ACTIVATIONS', 'DEAD_MODES', 'KERNELS', 'RENAMED_FIELDS',
            'PRESETS', 'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level',
-           'TrainConfig', 'baseline_config', 'literal_recipe', 'config_to_dict', 'upgrade_config_dict',
-           'config_from_dict', 'preset', 'train_preset', 'seed_everything', 'get_device', 'sparse_stream',
-           'atomic_write', 'write_json', 'read_json', 'lock_folder', 'unlock_folder']
+           'TrainConfig', 'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset',
+           'train_preset', 'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json',
+           'lock_folder', 'unlock_folder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -196,13 +196,9 @@ def config_to_dict(cfg) -> dict:
 
 RENAMED_FIELDS = {"path": "kernel"}     # old config key -> its name now: saved runs and checkpoints keep loading
 
-def upgrade_config_dict(d: dict) -> dict:
-    "A saved config dict with renamed fields under their current names."
-    return {RENAMED_FIELDS.get(k, k): v for k, v in d.items()}
-
 def config_from_dict(cls, d: dict):
     "Build `cls` from a dict (renamed fields upgraded), naming any key `cls` does not have."
-    d = upgrade_config_dict(d)
+    d = {RENAMED_FIELDS.get(k, k): v for k, v in d.items()}
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(d) - known)
     if unknown: raise ConfigError(f"unknown {cls.__name__} keys: {unknown}")

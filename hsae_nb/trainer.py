@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import (TrainConfig, HSAEConfig, per_level, HSAEError, ConfigError, CheckpointError, config_to_dict,
-                          get_device, atomic_write, lock_folder, unlock_folder, upgrade_config_dict)
+                          get_device, atomic_write, lock_folder, unlock_folder, config_from_dict)
 from .level import SAELevel, make_controller
 from .structure import Hierarchy, CoactivationStats, update_due
 from .model import HSAE
@@ -244,9 +244,10 @@ def read_checkpoint(path) -> dict:
         raise CheckpointError(f"{path} is not an hsae_nb checkpoint of version {CKPT_VERSION}")
     return state
 
-def config_diff(saved: dict, current: dict, defaults: dict | None = None) -> list:
-    "Names of the fields whose values differ between two config dicts; a field `saved` lacks (added to the package later) counts as its default."
-    if defaults: saved = {**{k: v for k, v in defaults.items() if k not in saved}, **saved}
+def config_diff(saved: dict, current: dict, cls=None) -> list:
+    """Names of the fields whose values differ between two config dicts. With the config class `cls`, `saved` is first
+    read as `cls` does (`config_from_dict`): renamed fields, fields added later (their defaults), old values upgraded."""
+    if cls is not None: saved = config_to_dict(config_from_dict(cls, saved))
     return sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
 
 # %% ../nbs/06_trainer.ipynb #ef36dadf
@@ -475,7 +476,7 @@ def load_checkpoint(self: Trainer, path):
     s = read_checkpoint(path)
     for name, saved, current, cls in (("HSAEConfig", s["hsae"], config_to_dict(self.cfg), HSAEConfig),
                                       ("TrainConfig", s["train"], config_to_dict(self.tcfg), TrainConfig)):
-        diff = config_diff(upgrade_config_dict(saved), current, config_to_dict(cls()))     # checkpoints from before a field existed still resume
+        diff = config_diff(saved, current, cls)          # read as cls reads it: checkpoints of older versions still resume
         if diff == ["total_steps"] and current["total_steps"] > s["step"]:     # extending (or shortening) an unfinished schedule
             warnings.warn(f"{path}: total_steps {saved['total_steps']} -> {current['total_steps']}: the warm-up/cosine schedule is "
                           f"recomputed for the new total from step {s['step']} on (the learning rate jumps to its new value there)")
