@@ -188,7 +188,8 @@ def hierarchy_autointerp(forest, judge, n: int = 200, seed: int = 0, out: str | 
 
 def separation_auc(pairs: list, control: list) -> float | None:
     "P(a forest pair gets a higher P(Yes) than a control pair), ties half: 0.5 = the judge cannot tell them apart."
-    a = [x["p_yes"] for x in pairs if x.get("p_yes") is not None]
-    b = [x["p_yes"] for x in control if x.get("p_yes") is not None]
-    if not a or not b: return None
-    return sum((u > v) + 0.5 * (u == v) for u in a for v in b) / (len(a) * len(b))
+    import torch
+    a = torch.tensor([x["p_yes"] for x in pairs if x.get("p_yes") is not None], dtype=torch.float64)
+    b = torch.tensor([x["p_yes"] for x in control if x.get("p_yes") is not None], dtype=torch.float64)
+    if not len(a) or not len(b): return None
+    return float(((a[:, None] > b).double() + 0.5 * (a[:, None] == b).double()).mean())   # all pairs at once: 5000² at the paper's n

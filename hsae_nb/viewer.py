@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_viewer.ipynb #9d851a36
 from __future__ import annotations
-import html, json, re
+import functools, html, json, re
 from pathlib import Path
 import networkx as nx
 import pandas as pd
@@ -185,6 +185,7 @@ def _label(forest, gid):
     lab = forest.labels.get(gid) or ""
     return f"#{gid} L{level}:{i}" + (f" {lab}" if lab else "") + (f" ({n})" if n else "")
 
+@functools.cache                    # read once: the widget restyles its dashboard on every click
 def asset(name: str) -> str:
     "A front-end file of the viewer (hsae_nb/assets/): dashboard.css, page.css, page.js or the page.html template."
     from importlib.resources import files
@@ -193,10 +194,10 @@ def asset(name: str) -> str:
 def dashboard_html(info: dict | None) -> str:
     "One feature's dashboard (styled by assets/dashboard.css): the only renderer, shown by the widget and the page alike."
     if info is None: return "<i>select a feature</i>"
-    fmt = lambda v: "–" if v is None or v != v else (f"{v:.3f}" if isinstance(v, float) else str(v))
-    pe, d = info["parent_edge"] or {}, info.get("density")
+    fmt = lambda v, spec=".3f": "–" if v is None or v != v else (format(v, spec) if isinstance(v, float) else str(v))
+    pe = info["parent_edge"] or {}
     head = (f"<h3>#{info['id']} · level {info['level']} · local {info['local']}</h3>"
-            f"<p>label: {html.escape(info['label'] or '–')} · density: {'–' if d is None or d != d else f'{d:.2e}'}"
+            f"<p>label: {html.escape(info['label'] or '–')} · density: {fmt(info.get('density'), '.2e')}"
             f" · children: {len(info['children'])}</p>"
             f"<p>parent: {'–' if info['parent'] is None else '#' + str(info['parent'])} (similarity {fmt(pe.get('similarity'))}, "
             f"P(p|c) {fmt(pe.get('p_parent_given_child'))}, P(c|p) {fmt(pe.get('p_child_given_parent'))})</p>")
