@@ -48,10 +48,10 @@ def outputs(names: list) -> int:
     return subprocess.call([str(Path(sys.executable).parent / "nbdev_clean")], cwd=ROOT)
 
 
-def api_summary(path: Path) -> str:
-    "HTML list of what the notebook's module exports: each name with its signature and the first line of its docstring."
+def api_summary(nb) -> str:
+    "HTML list of what a notebook's module exports: each name with its signature and the first line of its docstring."
     import importlib, inspect
-    first = read_nb(path).cells[0].source if read_nb(path).cells else ""
+    first = nb.cells[0].source if nb.cells else ""
     if not first.startswith("#| default_exp "): return ""
     mod = importlib.import_module(f"hsae_nb.{first.split()[-1]}")
     rows = []
@@ -74,8 +74,9 @@ def main():
         src = run(path) if "--run" in sys.argv else path
         body, _ = exporter.from_notebook_node(nbformat.read(src, as_version=4))
         (OUT / f"{path.stem}.html").write_text(body, encoding="utf-8")
-        title = next((c.source.splitlines()[0].lstrip("# ") for c in read_nb(path).cells if c.cell_type == "markdown"), path.stem)
-        links.append(f'<li><a href="{path.stem}.html">{html.escape(title)}</a> <small>({path.name})</small>{api_summary(path)}</li>')
+        nb = read_nb(path)
+        title = next((c.source.splitlines()[0].lstrip("# ") for c in nb.cells if c.cell_type == "markdown"), path.stem)
+        links.append(f'<li><a href="{path.stem}.html">{html.escape(title)}</a> <small>({path.name})</small>{api_summary(nb)}</li>')
     (OUT / "index.html").write_text("<!doctype html><meta charset='utf-8'><title>hsae_nb</title><h1>hsae_nb notebooks</h1><ul>"
                                     + "".join(links) + "</ul>", encoding="utf-8")
     print("wrote", OUT / "index.html")
