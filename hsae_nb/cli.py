@@ -100,6 +100,7 @@ def hsae_train(
     couple_after: int = None,        # step of the first forest assignment, where ρ and r switch on (default: end of warm-up)
     controller: str = None,          # λ controller: pi (default) or paper
     activation: str = None,          # jumprelu (default), topk or batchtopk: one, or one per level (comma-separated); k = target L0
+    topk_warmup: str = None,         # share of the steps a JumpReLU level starts by rank: one, or one per level (default: 0.3 where L0 >= 5% of width)
     literal: bool = False,           # the paper's recipe read literally: velocity λ rule, coupling from step 0, ghost grads
     checkpoint_every: int = None,    # steps between checkpoints (preset default)
     baseline: bool = False,          # train the post-hoc baseline instead (ρ = r = 0, forest assigned after training)
@@ -123,6 +124,9 @@ def hsae_train(
     if threads: torch.set_num_threads(threads)
     t = dict(seed=seed, kernel=kernel, **{k: v for k, v in dict(total_steps=steps, batch_size=batch_size, lr=lr,
                                                              checkpoint_every=checkpoint_every).items() if v is not None})
+    if topk_warmup is not None:
+        shares = tuple(float(v) for v in str(topk_warmup).split(","))
+        t["topk_warmup"] = shares[0] if len(shares) == 1 else shares
     tcfg = train_preset(preset, **t)
     skip = [int(p) for p in exclude_positions.split(",")] if exclude_positions else []
     loader = ActivationLoader(cache, tcfg.batch_size, test_fraction=test_fraction, seed=seed, exclude_positions=skip)

@@ -13,10 +13,10 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'ACTIVATIONS', 'DEAD_MODES', 'KERNELS', 'RENAMED_FIELDS',
-           'PRESETS', 'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level',
-           'TrainConfig', 'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset',
-           'train_preset', 'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json',
-           'lock_folder', 'unlock_folder']
+           'ADDED_FIELDS', 'PRESETS', 'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig',
+           'per_level', 'TrainConfig', 'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict',
+           'preset', 'train_preset', 'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json',
+           'read_json', 'lock_folder', 'unlock_folder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -152,6 +152,8 @@ class TrainConfig:
     aux_coef: float = 1 / 32          # weight of the AuxK loss
     remove_parallel_grad: bool = True # drop the decoder-gradient component along each (unit) decoder row
     calibrate_thresholds: bool = True # at step 0 set each threshold so its feature fires on target_l0/width of the batch
+    topk_warmup: float | tuple | None = None  # share of the steps a JumpReLU level starts by rank (top k = target L0) before its thresholds:
+                                              # one value, one per level, or None = 0.3 where target L0 >= 5% of the width, else 0 (06_trainer)
     threshold_lr_mult: float = 1.0    # thresholds' learning rate = lr × this (Adam moves a threshold by about lr per step)
     threshold_trim: float = 0.05      # each level's thresholds are scaled by exp(this·w·clip(log(L0/target))) per step, w below
     trim_floor: float = 0.2           # w = max(trim_floor, 1 - authority): 1 trims at full strength all along, 0 only late in the schedule
@@ -171,6 +173,9 @@ class TrainConfig:
         for name in ("batch_size", "total_steps", "dead_window", "aux_k", "checkpoint_every", "keep_checkpoints", "log_every"):
             _check(getattr(self, name) > 0, f"{name} must be positive, got {getattr(self, name)}")
         _check(0 <= self.warmup_frac < 1, f"warmup_frac must be in [0, 1), got {self.warmup_frac}")
+        if isinstance(self.topk_warmup, list): self.topk_warmup = tuple(self.topk_warmup)
+        _check(self.topk_warmup is None or all(0 <= v < 1 for v in per_level(self.topk_warmup, 1)),
+               f"topk_warmup must be None or values in [0, 1), got {self.topk_warmup}")
         _check(self.threshold_trim >= 0, f"threshold_trim must be >= 0, got {self.threshold_trim}")
         _check(0 <= self.trim_floor <= 1, f"trim_floor must be in [0, 1], got {self.trim_floor}")
         _check(self.trim_clip > 0, f"trim_clip must be positive, got {self.trim_clip}")
@@ -186,8 +191,8 @@ def baseline_config(cfg: HSAEConfig, tcfg: TrainConfig) -> tuple:
 
 # %% ../nbs/00_core.ipynb #5136ab2d
 def literal_recipe(cfg: HSAEConfig, tcfg: TrainConfig) -> tuple:
-    "The paper's schedule read literally: velocity λ rule, forest and coupling from step 0, ghost grads, no threshold trim."
-    return replace(cfg, controller="paper", couple_after=0), replace(tcfg, dead_mode="ghost", threshold_trim=0.0)
+    "The paper's schedule read literally: velocity λ rule, forest and coupling from step 0, ghost grads, no threshold trim, thresholds from step 0."
+    return replace(cfg, controller="paper", couple_after=0), replace(tcfg, dead_mode="ghost", threshold_trim=0.0, topk_warmup=0.0)
 
 # %% ../nbs/00_core.ipynb #6129ead2
 def config_to_dict(cfg) -> dict:
@@ -195,10 +200,12 @@ def config_to_dict(cfg) -> dict:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(cfg).items()}
 
 RENAMED_FIELDS = {"path": "kernel"}     # old config key -> its name now: saved runs and checkpoints keep loading
+ADDED_FIELDS = {"TrainConfig": {"topk_warmup": 0.0}}   # field -> its value in configs saved before it was added
 
 def config_from_dict(cls, d: dict):
-    "Build `cls` from a dict (renamed fields upgraded), naming any key `cls` does not have."
+    "Build `cls` from a saved dict (renamed fields upgraded, later-added fields as older runs meant them), naming any key `cls` does not have."
     d = {RENAMED_FIELDS.get(k, k): v for k, v in d.items()}
+    d = {**ADDED_FIELDS.get(cls.__name__, {}), **d}
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(d) - known)
     if unknown: raise ConfigError(f"unknown {cls.__name__} keys: {unknown}")

@@ -22,12 +22,12 @@ from .sparse import SparseActs, fired_features, choose_kernel
 from .cache import sae_metadata
 
 # %% auto #0
-__all__ = ['PER_LEVEL_COLUMNS', 'ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'lr_at', 'level_columns', 'level_values',
-           'convergence', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss', 'auxk_loss', 'remove_parallel_grad_',
-           'firing_quantile', 'calibrate_thresholds_', 'revive_dead_', 'memory_estimate', 'available_memory',
-           'check_memory', 'dist_info', 'all_reduce_', 'init_distributed', 'track_batchtopk_threshold_',
-           'checkpoint_paths', 'write_checkpoint', 'read_checkpoint', 'config_diff', 'decoder_sample', 'decoder_drift',
-           'controller_options', 'Trainer']
+__all__ = ['PER_LEVEL_COLUMNS', 'ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'RANK_START_SHARE', 'RANK_START_DENSITY',
+           'lr_at', 'level_columns', 'level_values', 'convergence', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss',
+           'auxk_loss', 'remove_parallel_grad_', 'firing_quantile', 'calibrate_thresholds_', 'balanced_lambda',
+           'revive_dead_', 'memory_estimate', 'available_memory', 'check_memory', 'dist_info', 'all_reduce_',
+           'init_distributed', 'track_batchtopk_threshold_', 'checkpoint_paths', 'write_checkpoint', 'read_checkpoint',
+           'config_diff', 'topk_warmup_shares', 'decoder_sample', 'decoder_drift', 'controller_options', 'Trainer']
 
 # %% ../nbs/06_trainer.ipynb #126cde66
 def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float:
@@ -135,6 +135,19 @@ def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0):
     for level, t in zip(model.levels, per_level(target_l0, len(model.levels))):
         if level.activation != "jumprelu": continue    # TopK levels select by rank, not by threshold
         level.threshold.copy_(firing_quantile(level.pre_acts(x_BD), t / level.width))
+
+# %% ../nbs/06_trainer.ipynb #c4cf4f70
+@torch.no_grad()
+def balanced_lambda(level: SAELevel, x_BD: torch.Tensor, window: float = 0.1) -> float | None:
+    "The λ at which a firing at the threshold pays for itself: the mean squared-error gain 2θ d·r + θ² over entries within `window`·θ above θ."
+    z_BF = level.pre_acts(x_BD)
+    th = level.threshold
+    resid_BD = x_BD - level.decode(z_BF * (z_BF > th))
+    rows, cols = ((z_BF > th) & (z_BF <= th * (1 + window))).nonzero(as_tuple=True)
+    if len(rows) == 0: return None                   # no feature near its threshold (or all thresholds at 0)
+    gain = 2 * th[cols] * (level.W_dec[cols] * resid_BD[rows]).sum(-1) + th[cols] ** 2
+    lam = float(gain.mean())
+    return lam if lam > 0 else None                  # firing does not pay here: the caller keeps its own λ
 
 # %% ../nbs/06_trainer.ipynb #a621d3ae
 @torch.no_grad()
@@ -251,6 +264,15 @@ def config_diff(saved: dict, current: dict, cls=None) -> list:
     return sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
 
 # %% ../nbs/06_trainer.ipynb #ef36dadf
+RANK_START_SHARE, RANK_START_DENSITY = 0.3, 0.05     # topk_warmup=None: levels with target/width >= density start by rank
+
+def topk_warmup_shares(cfg: HSAEConfig, topk_warmup=None) -> tuple:
+    "Per level, the share of the steps it starts by rank: `topk_warmup` as given (one value or one per level), or by density if None."
+    if topk_warmup is None: return tuple(RANK_START_SHARE if t / w >= RANK_START_DENSITY else 0.0 for t, w in zip(cfg.targets, cfg.widths))
+    shares = per_level(topk_warmup, cfg.n_levels)
+    if len(shares) != cfg.n_levels: raise ConfigError(f"topk_warmup needs one value per level ({cfg.n_levels}), got {len(shares)}: {shares}")
+    return tuple(float(s) for s in shares)
+
 def decoder_sample(model: HSAE, seed: int, n: int = 256) -> list:
     "Up to n decoder rows per level, (indices, rows) as they are now: the reference for `decoder_drift`."
     g = torch.Generator().manual_seed(seed)
@@ -297,6 +319,8 @@ class Trainer:
         self.controllers = [make_controller(c.controller, t, c.lambda_init, **controller_options(c)) if a == "jumprelu"
                             else make_controller("none", t, 0.0) for t, a in zip(c.targets, c.activations)]   # TopK: L0 = k, no λ
         self.couple_at = c.couple_after if c.couple_after is not None else int(tcfg.warmup_frac * tcfg.total_steps)
+        self.rank_until = [int(s * tcfg.total_steps) if a == "jumprelu" else 0          # per level: start by rank until this step
+                           for s, a in zip(topk_warmup_shares(c, tcfg.topk_warmup), c.activations)]
         self.revived = [0] * c.n_levels
         self.since_fired = [torch.zeros(w, dtype=torch.long, device=self.device) for w in c.widths]
         self.init_rows = decoder_sample(model, tcfg.seed)      # to tell how far the decoders have moved from their start
@@ -324,6 +348,8 @@ def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
     if x_BD is None: return False
     m, cfg, tcfg = self.model, self.cfg, self.tcfg
     if self.step == 0 and tcfg.calibrate_thresholds: calibrate_thresholds_(m, x_BD, cfg.targets)
+    self._rank_phase(self.step)
+    if self.step in self.rank_until: self._end_rank_phase(x_BD)
     if self.world > 1: x_BD = x_BD.chunk(self.world)[self.rank]
     if update_due(self.step, cfg.update_every, self.couple_at): m.assign_hierarchy(self.step, self.coact)
     lr = lr_at(self.step, tcfg.total_steps, tcfg.lr, tcfg.warmup_frac)
@@ -353,6 +379,26 @@ def _check_batch(self: Trainer, x_BD):
         self.skipped += 1
         return None
     return x_BD
+
+# %% ../nbs/06_trainer.ipynb #9fff47eb
+@patch
+def _rank_phase(self: Trainer, step: int | None):
+    "Each JumpReLU level selects its top k (k = target L0) per row while `step` < its rank_until, by its thresholds otherwise (step None: thresholds)."
+    for lv, a, t, until in zip(self.model.levels, self.cfg.activations, self.cfg.targets, self.rank_until):
+        if a != "jumprelu": continue
+        lv.activation, lv.k = ("topk", max(1, round(t))) if step is not None and step < until else ("jumprelu", None)
+
+@patch
+@torch.no_grad()
+def _end_rank_phase(self: Trainer, x_BD):
+    "Levels whose start by rank ends now: thresholds calibrated to the target rate on this (global) batch, controller restarted at the balanced λ."
+    c = self.cfg
+    for l, (lv, t, until) in enumerate(zip(self.model.levels, c.targets, self.rank_until)):
+        if until == 0 or until != self.step: continue
+        lv.threshold.copy_(firing_quantile(lv.pre_acts(x_BD), t / lv.width))
+        lam = torch.tensor([min(1e3, max(1e-6, balanced_lambda(lv, x_BD) or c.lambda_init))], device=x_BD.device)
+        lam = float(all_reduce_([lam])[0])                # every process starts from the same λ, to the bit
+        self.controllers[l] = make_controller(c.controller, t, lam, **controller_options(c))
 
 # %% ../nbs/06_trainer.ipynb #bda4c1ae
 @patch
@@ -397,7 +443,8 @@ def _after_step(self: Trainer, x_BD, out, aux):
     # the controllers' authority: full while lr is above 10% of its peak, then falling with it, so that λ
     # freezes instead of winding up when the schedule leaves the thresholds unable to follow
     authority = min(1.0, 10 * lr_at(self.step, self.tcfg.total_steps, 1.0, self.tcfg.warmup_frac))
-    for c, v in zip(self.controllers, l0): c.update(v, authority)
+    for lv, c, v in zip(self.model.levels, self.controllers, l0):
+        if lv.activation == "jumprelu": c.update(v, authority)     # a level starting by rank has L0 = k: nothing to steer
     trim = max(self.tcfg.trim_floor, 1 - authority)
     if trim > 0 and self.tcfg.threshold_trim > 0: self._trim_thresholds(l0, trim)
     self.step += 1
@@ -460,6 +507,7 @@ def state_dict(self: Trainer) -> dict:
     "Everything needed to continue this run exactly."
     h = self.model.hierarchy.to("cpu")
     return dict(version=CKPT_VERSION, step=self.step, batches_drawn=self.batches_drawn, skipped=self.skipped, couple_at=self.couple_at,
+                rank_until=list(self.rank_until),
                 hsae=config_to_dict(self.cfg), train=config_to_dict(self.tcfg),
                 model={k: v.cpu() for k, v in self.model.state_dict().items()},
                 hierarchy=h.state_dict(), hierarchy_step=h.step, optimizer=self.opt.state_dict(),
@@ -492,6 +540,7 @@ def load_checkpoint(self: Trainer, path):
     if self.coact is not None: self.coact.load_state_dict({k: v if k == "n_updates" else [t.to(self.device) for t in v] for k, v in s["coact"].items()})
     self.step, self.batches_drawn, self.skipped, self.rows = s["step"], s["batches_drawn"], s["skipped"], list(s["rows"])
     self.couple_at = s.get("couple_at", self.couple_at)      # coupling started where the run first put it
+    self.rank_until = list(s.get("rank_until", [0] * self.cfg.n_levels))   # so did the start by rank (none before it existed)
     if s["data"] is not None and hasattr(self.data, "load_state_dict"): self.data.load_state_dict(s["data"])
     else:                                      # a plain iterator: replay it up to the saved position
         it = self._batches()
@@ -542,6 +591,7 @@ def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, a
             warnings.warn(f"the run ended before converging: decoder rows keep cosine {conv['init_cos']:.2f} with their "
                           f"initialisation (want < 0.3) and EV moved {conv['ev_change']:+.4f} over the last 20% of steps "
                           f"(want |change| < 0.005); train longer or raise lr")
+    self._rank_phase(None)           # what is saved (and used after fit) is the configured activation
     if self.step >= tcfg.total_steps and tcfg.final_assignment: self.model.assign_hierarchy(self.step, self.coact)
     self.save_checkpoint()
     if self.run_dir is not None and self.rank == 0:

@@ -22,7 +22,8 @@ def assert_matches(single, ddp):
     assert ddp["world"] == 2
     for k, v in single["weights"].items():
         assert torch.allclose(v, ddp["weights"][k], atol=1e-5, rtol=0), k
-    assert all(abs(a - b) < 1e-9 for a, b in zip(single["lambdas"], ddp["lambdas"]))
+    # λ of a level that started by rank restarts from `balanced_lambda`, a mean over float weights that agree to ~1e-6
+    assert all(abs(a - b) <= 1e-5 * abs(a) for a, b in zip(single["lambdas"], ddp["lambdas"])), (single["lambdas"], ddp["lambdas"])
     for a, b in zip(single["parents"], ddp["parents"]): assert torch.equal(a, b)
     for a, b in zip(single["dead"], ddp["dead"]): assert torch.equal(a, b)
 
