@@ -71,7 +71,8 @@ def calibrated_model(s):
 
 def step_rate(model, s, x, path, steps):
     "Seconds per Trainer.train_step on one path, and the trainer (for the breakdown)."
-    tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none", kernel=path)
+    tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none", kernel=path,
+                       topk_warmup=0.0)     # time the JumpReLU step itself, not the first 30% of a dense level that starts by rank
     trainer = Trainer(model, tcfg, iter(()), device="cpu", progress=False)
     trainer.step = 1                                  # past step 0: no re-assignment inside the timed steps
     return timed(lambda: trainer.train_step(x), steps), trainer
