@@ -81,6 +81,12 @@ def hsae_cache(
 
 def hsae_cache_cli(): _run(hsae_cache)
 
+# %% ../nbs/09_cli.ipynb #23beadfa
+def _one_or_per_level(text, conv):
+    "A command-line value given once or once per level (comma-separated): the value, or a tuple of them."
+    vals = tuple(conv(v) for v in str(text).split(","))
+    return vals[0] if len(vals) == 1 else vals
+
 # %% ../nbs/09_cli.ipynb #02a4bff4
 @call_parse
 def hsae_train(
@@ -124,18 +130,14 @@ def hsae_train(
     if threads: torch.set_num_threads(threads)
     t = dict(seed=seed, kernel=kernel, **{k: v for k, v in dict(total_steps=steps, batch_size=batch_size, lr=lr,
                                                              checkpoint_every=checkpoint_every).items() if v is not None})
-    if topk_warmup is not None:
-        shares = tuple(float(v) for v in str(topk_warmup).split(","))
-        t["topk_warmup"] = shares[0] if len(shares) == 1 else shares
+    if topk_warmup is not None: t["topk_warmup"] = _one_or_per_level(topk_warmup, float)
     tcfg = train_preset(preset, **t)
     skip = [int(p) for p in exclude_positions.split(",")] if exclude_positions else []
     loader = ActivationLoader(cache, tcfg.batch_size, test_fraction=test_fraction, seed=seed, exclude_positions=skip)
-    if target_l0 is not None:
-        target_l0 = tuple(float(v) for v in str(target_l0).split(","))
-        target_l0 = target_l0[0] if len(target_l0) == 1 else target_l0
-    over = dict(target_l0=target_l0, rho=rho, perturb_rate=perturb_rate, tree=tree, similarity=similarity, update_every=update_every,
+    over = dict(target_l0=None if target_l0 is None else _one_or_per_level(target_l0, float),
+                rho=rho, perturb_rate=perturb_rate, tree=tree, similarity=similarity, update_every=update_every,
                 couple_after=couple_after, controller=controller,
-                activation=None if activation is None else (lambda a: a[0] if len(a) == 1 else a)(tuple(activation.split(","))),
+                activation=None if activation is None else _one_or_per_level(activation, str),
                 widths=None if widths is None else tuple(int(w) for w in widths.split(",")))
     cfg = hsae_preset(preset, d_in=loader.d_in, **{k: v for k, v in over.items() if v is not None})
     if literal: cfg, tcfg = literal_recipe(cfg, tcfg)

@@ -130,10 +130,10 @@ def firing_quantile(z_BF: torch.Tensor, rate: float) -> torch.Tensor:
     return z_BF.kthvalue(k, dim=0).values.clamp_min(0.0)
 
 @torch.no_grad()
-def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0):
-    "Set every JumpReLU level's thresholds so that each feature fires on target/width of the rows of x (one target, or one per level)."
-    for level, t in zip(model.levels, per_level(target_l0, len(model.levels))):
-        if level.activation != "jumprelu": continue    # TopK levels select by rank, not by threshold
+def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0, levels=None):
+    "Set each JumpReLU level's thresholds (of `levels`, default all) so that each feature fires on target/width of the rows of x."
+    for l, (level, t) in enumerate(zip(model.levels, per_level(target_l0, len(model.levels)))):
+        if level.activation != "jumprelu" or (levels is not None and l not in levels): continue    # TopK levels select by rank
         level.threshold.copy_(firing_quantile(level.pre_acts(x_BD), t / level.width))
 
 # %% ../nbs/06_trainer.ipynb #c4cf4f70
@@ -393,9 +393,10 @@ def _rank_phase(self: Trainer, step: int | None):
 def _end_rank_phase(self: Trainer, x_BD):
     "Levels whose start by rank ends now: thresholds calibrated to the target rate on this (global) batch, controller restarted at the balanced λ."
     c = self.cfg
-    for l, (lv, t, until) in enumerate(zip(self.model.levels, c.targets, self.rank_until)):
-        if until == 0 or until != self.step: continue
-        lv.threshold.copy_(firing_quantile(lv.pre_acts(x_BD), t / lv.width))
+    ending = [l for l, until in enumerate(self.rank_until) if 0 < until == self.step]
+    calibrate_thresholds_(self.model, x_BD, c.targets, ending)
+    for l in ending:
+        lv, t = self.model.levels[l], c.targets[l]
         lam = torch.tensor([min(1e3, max(1e-6, balanced_lambda(lv, x_BD) or c.lambda_init))], device=x_BD.device)
         lam = float(all_reduce_([lam])[0])                # every process starts from the same λ, to the bit
         self.controllers[l] = make_controller(c.controller, t, lam, **controller_options(c))
