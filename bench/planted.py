@@ -2,7 +2,8 @@
 
 The benchmark itself is `hsae_nb.synthetic.planted_benchmark` (nbs/10_synthetic.ipynb describes the forest and the
 variants): 64 roots -> 256 -> 1024 planted features in d = 256, levels of 64/320/1344 features at target L0 13,
-1,500 x 1,024 training vectors, 20,000 held out. Variants: hsae, posthoc, literal, topk, batchtopk, topk-posthoc.
+1,500 x 1,024 training vectors, 20,000 held out. Variants: hsae, posthoc, literal, topk, batchtopk, topk-posthoc, and the
+ablations r0, rho0, rho0.1-r0, rho1-r0 (`PLANTED_ABLATIONS`).
 Results are merged into the JSON after every run (a kill loses one run at most).
 
     python bench/planted.py [--steps 1500] [--seeds 0,1] [--variants hsae,posthoc,topk,topk-posthoc] [--out bench/results/planted.json]
@@ -10,6 +11,7 @@ Results are merged into the JSON after every run (a kill loses one run at most).
 import argparse, json, platform
 from pathlib import Path
 import torch
+from hsae_nb.core import write_json
 from hsae_nb.synthetic import planted_benchmark, PLANTED_VARIANTS
 
 
@@ -35,10 +37,9 @@ def main():
         for variant in variants:
             r = planted_benchmark(variant, seed=seed, steps=a.steps)
             runs[f"{variant}/seed{seed}/steps{a.steps}"] = r
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(res, indent=1) + "\n")
+            write_json(out, res)                  # atomic: a kill mid-write keeps the previous file
             print(variant, seed, "dead", r["dead"], "L0", [round(v, 2) for v in r["l0"]], "MCC", [round(v, 3) for v in r["mcc"]], "own depth", [round(v, 3) for v in r["mcc_own"]],
-                  "edge F1", round(r["edge_f1"], 3), flush=True)
+                  "edge F1", round(r["edge_f1"], 3), "converged", r["converged"], flush=True)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ import torch
 
 from hsae_nb.core import HSAEConfig, TrainConfig, seed_everything
 from hsae_nb.model import HSAE
-from hsae_nb.trainer import Trainer, calibrate_thresholds_, remove_parallel_grad_
+from hsae_nb.trainer import Trainer
+from hsae_nb.upkeep import calibrate_thresholds_, remove_parallel_grad_
 from hsae_nb.sparse import choose_kernel, sparse_encode
 
 SHAPES = {

@@ -124,7 +124,8 @@ def hsae_train(
     from hsae_nb.core import preset as hsae_preset, train_preset, baseline_config, literal_recipe, seed_everything, PRESETS
     from hsae_nb.model import HSAE
     from hsae_nb.cache import ActivationLoader
-    from hsae_nb.trainer import Trainer, check_memory, level_values
+    from hsae_nb.trainer import Trainer, level_values
+    from hsae_nb.runtime import check_memory
     from hsae_nb.core import get_device
     if preset not in PRESETS: raise HSAEError(f"unknown preset {preset!r}; choose from {sorted(PRESETS)}")
     if threads: torch.set_num_threads(threads)

@@ -147,13 +147,13 @@ class TrainConfig:
     warmup_frac: float = 0.1          # linear warm-up share of the cosine schedule
     seed: int = 0                     # seeds weights and substitution masks
     dead_mode: str = "revive"         # dead features: 'revive' (re-calibrate their thresholds), 'ghost' grads (the paper), 'auxk', or 'none'
-    dead_window: int = 25             # steps without firing after which a feature counts as dead (06_trainer: why so short)
+    dead_window: int = 25             # steps without firing after which a feature counts as dead (05c_upkeep: why so short)
     aux_k: int = 256                  # dead features AuxK reconstructs the residual with
     aux_coef: float = 1 / 32          # weight of the AuxK loss
     remove_parallel_grad: bool = True # drop the decoder-gradient component along each (unit) decoder row
     calibrate_thresholds: bool = True # at step 0 set each threshold so its feature fires on target_l0/width of the batch
     topk_warmup: float | tuple | None = None  # share of the steps a JumpReLU level starts by rank (top k = target L0) before its thresholds:
-                                              # one value, one per level, or None = 0.3 where target L0 >= 5% of the width, else 0 (06_trainer)
+                                              # one value, one per level, or None = 0.3 where target L0 >= 5% of the width, else 0 (05c_upkeep: why)
     threshold_lr_mult: float = 1.0    # thresholds' learning rate = lr × this (Adam moves a threshold by about lr per step)
     threshold_trim: float = 0.05      # each level's thresholds are scaled by exp(this·w·clip(log(L0/target))) per step, w below
     trim_floor: float = 0.2           # w = max(trim_floor, 1 - authority): 1 trims at full strength all along, 0 only late in the schedule

@@ -4,6 +4,7 @@
 
 # %% ../nbs/10_synthetic.ipynb #e17af5bf
 from __future__ import annotations
+import dataclasses
 from dataclasses import dataclass
 import math
 import torch
@@ -12,8 +13,8 @@ from .core import HSAEError
 from .structure import Hierarchy
 
 # %% auto #0
-__all__ = ['PLANTED_VARIANTS', 'SyntheticForest', 'make_forest', 'sample_forest', 'tree_recovery', 'level_scores',
-           'compare_on_forest', 'planted_configs', 'planted_benchmark']
+__all__ = ['PLANTED_ABLATIONS', 'PLANTED_VARIANTS', 'SyntheticForest', 'make_forest', 'sample_forest', 'tree_recovery',
+           'level_scores', 'compare_on_forest', 'planted_configs', 'planted_benchmark']
 
 # %% ../nbs/10_synthetic.ipynb #11b2944d
 @dataclass
@@ -127,7 +128,10 @@ def compare_on_forest(seed: int, steps: int = 3000, d: int = 32, n_roots: int = 
     return rows
 
 # %% ../nbs/10_synthetic.ipynb #7f4d03fe
-PLANTED_VARIANTS = ("hsae", "posthoc", "literal", "topk", "batchtopk", "topk-posthoc")
+# Ablations of the default HSAE: what each changes in HSAEConfig (r is perturb_rate, ρ is rho).
+PLANTED_ABLATIONS = {"r0": dict(perturb_rate=0.0), "rho0": dict(rho=0.0),
+                     "rho0.1-r0": dict(rho=0.1, perturb_rate=0.0), "rho1-r0": dict(rho=1.0, perturb_rate=0.0)}
+PLANTED_VARIANTS = ("hsae", "posthoc", "literal", "topk", "batchtopk", "topk-posthoc", *PLANTED_ABLATIONS)
 
 def planted_configs(variant: str, d: int, widths, target_l0: float, steps: int, seed: int, batch: int = 1024) -> tuple:
     "(HSAEConfig, TrainConfig) of one benchmark variant."
@@ -139,26 +143,29 @@ def planted_configs(variant: str, d: int, widths, target_l0: float, steps: int, 
                        checkpoint_every=10 ** 9, log_every=50)
     if variant in ("posthoc", "topk-posthoc"): return baseline_config(cfg, tcfg)
     if variant == "literal": return literal_recipe(cfg, tcfg)
+    if variant in PLANTED_ABLATIONS: return dataclasses.replace(cfg, **PLANTED_ABLATIONS[variant]), tcfg
     return cfg, tcfg
 
 # %% ../nbs/10_synthetic.ipynb #3e5d6f3b
 def planted_benchmark(variant: str, seed: int = 0, steps: int = 1500, d: int = 256, n_roots: int = 64, branching=(4, 4),
                       widths=(64, 320, 1344), target_l0: float = 13.0, batch: int = 1024, n_train: int = 300_000,
                       n_held: int = 20_000, progress: bool = False) -> dict:
-    "Train one variant on the seed's planted forest; per-level scores (dead, L0, EV, MCC, recovery) and edge P/R/F1."
+    "Train one variant on the seed's planted forest; per-level scores (dead, L0, EV, MCC, recovery), edge P/R/F1, convergence."
     import time
     from hsae_nb.core import seed_everything
     from hsae_nb.model import HSAE
-    from hsae_nb.trainer import Trainer, TensorBatches
+    from hsae_nb.trainer import Trainer, TensorBatches, convergence
     g = seed_everything(seed)                       # the forest and data depend on the seed only, not on the variant
     forest = make_forest(d, n_roots, branching, 0.0, generator=g)
     x, held_out = sample_forest(forest, n_train, generator=g), sample_forest(forest, n_held, generator=g)
     cfg, tcfg = planted_configs(variant, d, widths, target_l0, steps, seed, batch)
     model = HSAE(cfg, generator=seed_everything(seed + 100))
     t0 = time.perf_counter()
-    Trainer(model, tcfg, TensorBatches(x, batch, seed=seed), progress=progress).fit()
+    trainer = Trainer(model, tcfg, TensorBatches(x, batch, seed=seed), progress=progress)
+    trainer.fit()
     model.eval()
     rec = tree_recovery(forest, [lv.W_dec for lv in model.levels], model.hierarchy, 0.5)
     return dict(variant=variant, seed=seed, steps=steps, seconds=time.perf_counter() - t0,
                 **level_scores(model.levels, forest, held_out),
-                edge_precision=rec["edge_precision"], edge_recall=rec["edge_recall"], edge_f1=rec["edge_f1"])
+                edge_precision=rec["edge_precision"], edge_recall=rec["edge_recall"], edge_f1=rec["edge_f1"],
+                **convergence(trainer.history))    # was the budget enough: decoder drift from init, EV change over the last 20%

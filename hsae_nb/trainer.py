@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_trainer.ipynb #f1456caf
 from __future__ import annotations
-import io, math, os, warnings
+import math, warnings
 from pathlib import Path
 from typing import Iterable
 import pandas as pd
@@ -14,20 +14,20 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import (TrainConfig, HSAEConfig, per_level, HSAEError, ConfigError, CheckpointError, config_to_dict,
-                          get_device, atomic_write, lock_folder, unlock_folder, config_from_dict)
-from .level import SAELevel, make_controller
+                          get_device, atomic_write, lock_folder, unlock_folder)
+from .level import make_controller
 from .structure import Hierarchy, CoactivationStats, update_due
 from .model import HSAE
-from .sparse import SparseActs, fired_features, choose_kernel
+from .sparse import SparseActs, fired_features
 from .cache import sae_metadata
+from .upkeep import (dead_pre_acts, ghost_grad_loss, auxk_loss, remove_parallel_grad_, calibrate_thresholds_,
+                            balanced_lambda, revive_dead_, track_batchtopk_threshold_)
+from .runtime import (check_memory, dist_info, all_reduce_, CKPT_VERSION, checkpoint_paths, write_checkpoint,
+                             read_checkpoint, config_diff)
 
 # %% auto #0
-__all__ = ['PER_LEVEL_COLUMNS', 'ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'RANK_START_SHARE', 'RANK_START_DENSITY',
-           'lr_at', 'level_columns', 'level_values', 'convergence', 'TensorBatches', 'dead_pre_acts', 'ghost_grad_loss',
-           'auxk_loss', 'remove_parallel_grad_', 'firing_quantile', 'calibrate_thresholds_', 'balanced_lambda',
-           'revive_dead_', 'memory_estimate', 'available_memory', 'check_memory', 'dist_info', 'all_reduce_',
-           'init_distributed', 'track_batchtopk_threshold_', 'checkpoint_paths', 'write_checkpoint', 'read_checkpoint',
-           'config_diff', 'topk_warmup_shares', 'decoder_sample', 'decoder_drift', 'controller_options', 'Trainer']
+__all__ = ['PER_LEVEL_COLUMNS', 'RANK_START_SHARE', 'RANK_START_DENSITY', 'lr_at', 'level_columns', 'level_values', 'convergence',
+           'TensorBatches', 'topk_warmup_shares', 'decoder_sample', 'decoder_drift', 'controller_options', 'Trainer']
 
 # %% ../nbs/06_trainer.ipynb #126cde66
 def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float:
@@ -93,175 +93,6 @@ class TensorBatches:
     def state_dict(self): return dict(epoch=self.epoch, index=self.index)
     def load_state_dict(self, d):
         self.epoch, self.index = int(d["epoch"]), int(d["index"]); self._perm = self._permutation()
-
-# %% ../nbs/06_trainer.ipynb #8dd7c54c
-def dead_pre_acts(level: SAELevel, x_BD, dead_F) -> torch.Tensor:
-    "Pre-activations of the dead features only, [B, n_dead] (a product as wide as the dead set, not the level)."
-    return level.encoder_input(x_BD) @ level.W_enc[:, dead_F] + level.b_enc[dead_F]
-
-def ghost_grad_loss(level: SAELevel, z_dead_BK, x_BD, recon_BD, mse, dead_F) -> torch.Tensor:
-    "Ghost-grads loss of one level: dead features, exp-activated, fit the (detached) residual."
-    resid_BD = (x_BD - recon_BD).detach()
-    ghost_BD = torch.exp(z_dead_BK.clamp(max=20.0)) @ level.W_dec[dead_F]
-    scale_B = resid_BD.norm(dim=-1) / (2 * ghost_BD.norm(dim=-1) + 1e-6)
-    ghost_mse = (ghost_BD * scale_B[:, None].detach() - resid_BD).pow(2).sum(-1).mean()
-    return ghost_mse * (mse.detach() / (ghost_mse.detach() + 1e-6))
-
-def auxk_loss(level: SAELevel, z_dead_BK, x_BD, recon_BD, dead_F, k: int, coef: float) -> torch.Tensor:
-    "AuxK loss of one level: the top-k dead features reconstruct the residual (normalised MSE)."
-    resid_BD = (x_BD - recon_BD).detach()
-    z_BF = z_dead_BK
-    vals_BK, idx_BK = z_BF.topk(min(k, z_BF.shape[1]), dim=-1)
-    acts_BF = torch.zeros_like(z_BF).scatter(1, idx_BK, F.relu(vals_BK))
-    err = (acts_BF @ level.W_dec[dead_F] - resid_BD).pow(2).sum(-1).mean()
-    return coef * err / resid_BD.pow(2).sum(-1).mean().clamp_min(1e-12)
-
-# %% ../nbs/06_trainer.ipynb #7973a26b
-@torch.no_grad()
-def remove_parallel_grad_(level: SAELevel):
-    "Project each decoder row's gradient onto the plane orthogonal to that (unit) row."
-    W, g = level.W_dec, level.W_dec.grad
-    if g is not None: g.sub_((g * W).sum(-1, keepdim=True) * W)
-
-# %% ../nbs/06_trainer.ipynb #3b0a9b45
-def firing_quantile(z_BF: torch.Tensor, rate: float) -> torch.Tensor:
-    "Per column, the threshold above which a fraction `rate` of the rows of z lies (clamped at 0)."
-    k = max(1, min(len(z_BF), len(z_BF) - round(len(z_BF) * rate)))
-    return z_BF.kthvalue(k, dim=0).values.clamp_min(0.0)
-
-@torch.no_grad()
-def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0, levels=None):
-    "Set each JumpReLU level's thresholds (of `levels`, default all) so that each feature fires on target/width of the rows of x."
-    for l, (level, t) in enumerate(zip(model.levels, per_level(target_l0, len(model.levels)))):
-        if level.activation != "jumprelu" or (levels is not None and l not in levels): continue    # TopK levels select by rank
-        level.threshold.copy_(firing_quantile(level.pre_acts(x_BD), t / level.width))
-
-# %% ../nbs/06_trainer.ipynb #c4cf4f70
-@torch.no_grad()
-def balanced_lambda(level: SAELevel, x_BD: torch.Tensor, window: float = 0.1) -> float | None:
-    "The λ at which a firing at the threshold pays for itself: the mean squared-error gain 2θ d·r + θ² over entries within `window`·θ above θ."
-    z_BF = level.pre_acts(x_BD)
-    th = level.threshold
-    resid_BD = x_BD - level.decode(z_BF * (z_BF > th))
-    rows, cols = ((z_BF > th) & (z_BF <= th * (1 + window))).nonzero(as_tuple=True)
-    if len(rows) == 0: return None                   # no feature near its threshold (or all thresholds at 0)
-    gain = 2 * th[cols] * (level.W_dec[cols] * resid_BD[rows]).sum(-1) + th[cols] ** 2
-    lam = float(gain.mean())
-    return lam if lam > 0 else None                  # firing does not pay here: the caller keeps its own λ
-
-# %% ../nbs/06_trainer.ipynb #a621d3ae
-@torch.no_grad()
-def revive_dead_(level: SAELevel, x_BD: torch.Tensor, dead_F: torch.Tensor, target_l0: float) -> int:
-    "Re-calibrate the thresholds of the dead features so they fire on target/width of the rows of x; returns how many."
-    if not dead_F.any(): return 0
-    level.threshold[dead_F] = firing_quantile(dead_pre_acts(level, x_BD, dead_F), target_l0 / level.width)
-    return int(dead_F.sum())
-
-# %% ../nbs/06_trainer.ipynb #f3a1087f
-ACT_BYTES_PER_ENTRY = {"dense": 13 * 4, "sparse": 2 * 4}   # step activations per (row, feature), low end of the measured range
-RUNTIME_BYTES = 200 * 2**20
-
-def memory_estimate(cfg, batch_size: int, kernel: str = "auto") -> dict:
-    "Rough bytes one training step needs: parameters, their gradients and Adam moments, and the step's activations."
-    n_params = sum(2 * cfg.d_in * n + 2 * n for n in cfg.widths) + cfg.n_levels * cfg.d_in
-    step_kernel = choose_kernel(kernel, batch_size, cfg.widths, cfg.target_l0)
-    est = dict(parameters=4 * n_params, gradients_and_adam=12 * n_params,
-               activations=batch_size * sum(cfg.widths) * ACT_BYTES_PER_ENTRY[step_kernel])
-    return dict(est, total=sum(est.values()) + RUNTIME_BYTES, kernel=step_kernel)
-
-# %% ../nbs/06_trainer.ipynb #0714b71e
-def available_memory(device) -> int | None:
-    "Bytes free for new allocations on `device`: CUDA's free memory, Linux's MemAvailable capped by a cgroup limit, or None."
-    device = torch.device(device)
-    if device.type == "cuda": return torch.cuda.mem_get_info(device)[0]
-    try: free = int(next(l for l in open("/proc/meminfo") if l.startswith("MemAvailable")).split()[1]) * 1024
-    except (OSError, StopIteration, ValueError): return None
-    try:                                                 # a container's limit can be far below the host's memory
-        limit = open("/sys/fs/cgroup/memory.max").read().strip()
-        if limit != "max": free = min(free, int(limit) - int(open("/sys/fs/cgroup/memory.current").read()))
-    except (OSError, ValueError): pass
-    return free
-
-def check_memory(cfg, batch_size: int, kernel: str, device, already_allocated: int = 0):
-    "Refuse, with the numbers, a model and batch whose training step cannot fit in the device's free memory."
-    est, free = memory_estimate(cfg, batch_size, kernel), available_memory(device)
-    need = est["total"] - already_allocated
-    if free is None or need <= free: return est
-    gib = lambda b: f"{b / 2**30:.1f} GiB"
-    hint = "; the sparse kernels (kernel='sparse') need less" if est["kernel"] == "dense" else ""
-    raise HSAEError(f"widths {tuple(cfg.widths)} with batch_size {batch_size} need about {gib(need)} on {device} "
-                    f"(parameters {gib(est['parameters'])}, gradients and Adam {gib(est['gradients_and_adam'])}, "
-                    f"{est['kernel']} step activations {gib(est['activations'])}) but {gib(free)} is free: "
-                    f"use narrower levels or a smaller batch{hint}")
-
-# %% ../nbs/06_trainer.ipynb #d1a87c61
-def dist_info() -> tuple:
-    "(rank, world size); (0, 1) outside torch.distributed."
-    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
-    return 0, 1
-
-def all_reduce_(tensors: list, op: str = "mean") -> list:
-    "All-reduce a list of tensors in place as one flat buffer ('mean' or 'max'); no-op on one process."
-    rank, world = dist_info()
-    if world == 1 or not tensors: return tensors
-    flat = torch.cat([t.reshape(-1).float() for t in tensors])
-    dist.all_reduce(flat, op=dist.ReduceOp.MAX if op == "max" else dist.ReduceOp.SUM)
-    if op == "mean": flat /= world
-    offset = 0
-    for t in tensors:
-        t.copy_(flat[offset:offset + t.numel()].view_as(t)); offset += t.numel()
-    return tensors
-
-# %% ../nbs/06_trainer.ipynb #0d55dcf3
-def init_distributed(backend: str | None = None) -> torch.device:
-    "Join torchrun's process group (env://) and return this process's device; a no-op outside torchrun."
-    if "RANK" not in os.environ or (dist.is_available() and dist.is_initialized()):
-        return get_device()
-    local = int(os.environ.get("LOCAL_RANK", 0))
-    use_cuda = torch.cuda.is_available() and backend != "gloo"
-    if use_cuda: torch.cuda.set_device(local)
-    dist.init_process_group(backend or ("nccl" if use_cuda else "gloo"))
-    return torch.device("cuda", local) if use_cuda else torch.device("cpu")
-
-# %% ../nbs/06_trainer.ipynb #2bbbdd17
-@torch.no_grad()
-def track_batchtopk_threshold_(level: SAELevel, acts, rate: float = 0.01):
-    "Move a BatchTopK level's (uniform) threshold toward the smallest activation this batch kept."
-    vals = acts.acts if isinstance(acts, SparseActs) else acts[acts > 0]
-    if not len(vals): return
-    smallest = all_reduce_([-vals.detach().min().reshape(1)], "max")[0].neg()      # the smallest over every process
-    level.threshold.mul_(1 - rate).add_(rate * smallest)
-
-# %% ../nbs/06_trainer.ipynb #83792a77
-CKPT_VERSION = 1
-
-def checkpoint_paths(run_dir) -> list:
-    "Complete checkpoints of a run, oldest first (temporary files of interrupted saves are ignored)."
-    return sorted((Path(run_dir) / "checkpoints").glob("step_*.pt"))
-
-def write_checkpoint(run_dir, state: dict, keep: int = 2) -> Path:
-    "Atomically write `state` as checkpoints/step_{step}.pt and prune all but the newest `keep`."
-    buf = io.BytesIO(); torch.save(state, buf)
-    path = Path(run_dir) / "checkpoints" / f"step_{state['step']:09d}.pt"
-    atomic_write(path, buf.getvalue())
-    for old in checkpoint_paths(run_dir)[:-keep]: old.unlink(missing_ok=True)
-    return path
-
-def read_checkpoint(path) -> dict:
-    "Load a checkpoint, with a clear error when it is missing, truncated or not ours."
-    path = Path(path)
-    if not path.exists(): raise CheckpointError(f"missing checkpoint: {path}")
-    try: state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise CheckpointError(f"cannot read checkpoint {path} (corrupted or truncated?): {e}") from None
-    if not isinstance(state, dict) or state.get("version") != CKPT_VERSION:
-        raise CheckpointError(f"{path} is not an hsae_nb checkpoint of version {CKPT_VERSION}")
-    return state
-
-def config_diff(saved: dict, current: dict, cls=None) -> list:
-    """Names of the fields whose values differ between two config dicts. With the config class `cls`, `saved` is first
-    read as `cls` does (`config_from_dict`): renamed fields, fields added later (their defaults), old values upgraded."""
-    if cls is not None: saved = config_to_dict(config_from_dict(cls, saved))
-    return sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
 
 # %% ../nbs/06_trainer.ipynb #ef36dadf
 RANK_START_SHARE, RANK_START_DENSITY = 0.3, 0.05     # topk_warmup=None: levels with target/width >= density start by rank

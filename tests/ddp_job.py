@@ -6,7 +6,8 @@ import torch.distributed as dist
 
 from hsae_nb.core import TrainConfig, preset, seed_everything, sparse_stream
 from hsae_nb.model import HSAE
-from hsae_nb.trainer import TensorBatches, Trainer, dist_info, init_distributed
+from hsae_nb.trainer import TensorBatches, Trainer
+from hsae_nb.runtime import dist_info, init_distributed
 
 STEPS = 12
 

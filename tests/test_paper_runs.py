@@ -58,7 +58,7 @@ def test_seed_table_means_spreads_and_the_l0_flag():
 def test_a_killed_run_resumes_from_its_checkpoint(tiny_run, monkeypatch):
     "A run killed after a checkpoint (no config.json yet: it is written at the end) is resumed, not refused."
     from hsae_nb.cli import hsae_train
-    from hsae_nb.trainer import checkpoint_paths
+    from hsae_nb.runtime import checkpoint_paths
     monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", batch_size=64, checkpoint_every=10, test_fraction=0.3))
     cache, runs = tiny_run.parent / "cache", tiny_run.parent / "runs"
     rd = paper_runs.run_folder(runs, "HSAE", 0)

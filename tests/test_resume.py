@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from hsae_nb.model import HSAE
-from hsae_nb.trainer import checkpoint_paths, read_checkpoint
+from hsae_nb.runtime import checkpoint_paths, read_checkpoint
 
 JOB = Path(__file__).with_name("train_job.py")
 ENV = dict(os.environ, OMP_NUM_THREADS="1")

@@ -104,7 +104,7 @@ def train_and_eval(cache: str, runs: Path, variant: str, seed: int, steps: int, 
                    splice: int = SPLICE_SEQUENCES, again: bool = False):
     from hsae_nb.cli import hsae_train, hsae_eval
     from hsae_nb.core import write_json
-    from hsae_nb.trainer import checkpoint_paths
+    from hsae_nb.runtime import checkpoint_paths
     from hsae_nb.core import read_json
     rd = run_folder(runs, variant, seed)
     finished = (rd / ENTRY).exists()

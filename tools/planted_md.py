@@ -2,7 +2,7 @@
 import json, sys
 from pathlib import Path
 
-ORDER = ["hsae", "posthoc", "topk", "topk-posthoc", "batchtopk", "literal"]
+from hsae_nb.synthetic import PLANTED_VARIANTS as ORDER   # the variants in the order the notebook lists them
 
 path = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent.parent / "bench" / "results" / "planted.json"
 res = json.loads(path.read_text())
