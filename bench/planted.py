@@ -39,7 +39,7 @@ def main():
             runs[f"{variant}/seed{seed}/steps{a.steps}"] = r
             write_json(out, res)                  # atomic: a kill mid-write keeps the previous file
             print(variant, seed, "dead", r["dead"], "L0", [round(v, 2) for v in r["l0"]], "MCC", [round(v, 3) for v in r["mcc"]], "own depth", [round(v, 3) for v in r["mcc_own"]],
-                  "edge F1", round(r["edge_f1"], 3), "converged", r["converged"], flush=True)
+                  "edge F1", round(r["edge_f1"], 3), "Hamming", round(r["hamming"], 2), "converged", r["converged"], flush=True)
 
 
 if __name__ == "__main__":
