@@ -3,7 +3,7 @@
 The benchmark itself is `hsae_nb.synthetic.planted_benchmark` (nbs/10_synthetic.ipynb describes the forest and the
 variants): 64 roots -> 256 -> 1024 planted features in d = 256, levels of 64/320/1344 features at target L0 13,
 1,500 x 1,024 training vectors, 20,000 held out. Variants: hsae, posthoc, literal, topk, batchtopk, topk-posthoc, and the
-ablations r0, rho0, rho0.1-r0, rho1-r0 (`PLANTED_ABLATIONS`).
+ablations r0, rho0, rho0.1, rho0.1-r0, rho1-r0 (`PLANTED_ABLATIONS`).
 Results are merged into the JSON after every run (a kill loses one run at most).
 
     python bench/planted.py [--steps 1500] [--seeds 0,1] [--variants hsae,posthoc,topk,topk-posthoc] [--out bench/results/planted.json]

@@ -129,7 +129,7 @@ def compare_on_forest(seed: int, steps: int = 3000, d: int = 32, n_roots: int = 
 
 # %% ../nbs/10_synthetic.ipynb #7f4d03fe
 # Ablations of the default HSAE: what each changes in HSAEConfig (r is perturb_rate, ρ is rho).
-PLANTED_ABLATIONS = {"r0": dict(perturb_rate=0.0), "rho0": dict(rho=0.0),
+PLANTED_ABLATIONS = {"r0": dict(perturb_rate=0.0), "rho0": dict(rho=0.0), "rho0.1": dict(rho=0.1),
                      "rho0.1-r0": dict(rho=0.1, perturb_rate=0.0), "rho1-r0": dict(rho=1.0, perturb_rate=0.0)}
 PLANTED_VARIANTS = ("hsae", "posthoc", "literal", "topk", "batchtopk", "topk-posthoc", *PLANTED_ABLATIONS)
 
