@@ -179,8 +179,9 @@ def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
     if x_BD is None: return False
     m, cfg, tcfg = self.model, self.cfg, self.tcfg
     if self.step == 0 and tcfg.calibrate_thresholds: calibrate_thresholds_(m, x_BD, cfg.targets)
-    self._rank_phase(self.step)
-    if self.step in self.rank_until: self._end_rank_phase(x_BD)
+    if self.step <= max(self.rank_until):          # only while some level starts by rank (and at its switch)
+        self._rank_phase(self.step)
+        if self.step > 0 and self.step in self.rank_until: self._end_rank_phase(x_BD)
     if self.world > 1: x_BD = x_BD.chunk(self.world)[self.rank]
     if update_due(self.step, cfg.update_every, self.couple_at): m.assign_hierarchy(self.step, self.coact)
     lr = lr_at(self.step, tcfg.total_steps, tcfg.lr, tcfg.warmup_frac)
