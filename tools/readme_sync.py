@@ -1,0 +1,115 @@
+"""Keep the README's generated parts in step with the results files they are made from.
+
+    python tools/readme_sync.py           # rewrite the stale parts of README.md and 20_paper's statements cell
+    python tools/readme_sync.py --check   # name the stale parts and exit 1 (the test suite runs this)
+
+Generated parts: the speed table (bench/results/step.json), the planted-forest table (bench/results/planted.json),
+the section "Reproducing the paper at small scale" (nbs/results/paper_reproduction.json, with the statements
+written after reading it: nbs/results/paper_statements.md and paper_semantic.md), and the cell "What the runs
+show" of nbs/20_paper.ipynb (the same statements). A results file changes after every finished run or
+benchmark; rewriting by hand is how a README comes to quote numbers its JSON no longer holds.
+"""
+import argparse, json, sys
+from pathlib import Path
+
+TOOLS = Path(__file__).resolve().parent
+ROOT = TOOLS.parent
+sys.path.insert(0, str(TOOLS))
+import paper_runs, planted_md, results_md  # noqa: E402
+
+README, PAPER_NB = ROOT / "README.md", ROOT / "nbs" / "20_paper.ipynb"
+STATEMENTS, SEMANTIC = ROOT / "nbs" / "results" / "paper_statements.md", ROOT / "nbs" / "results" / "paper_semantic.md"
+REPRO_HEADING, NEXT_HEADING, STATEMENTS_CELL = "## Reproducing the paper at small scale", "\n## ", "## What the runs show"
+
+
+def reproduction_section() -> str:
+    "The README section from its heading up to (not including) the next one."
+    table = paper_runs.markdown_table(json.loads(paper_runs.RESULTS.read_text()))
+    return f"""{REPRO_HEADING}
+
+`tools/paper_runs.py` trains and evaluates every run of the reproduction, resumably (checkpoints every 500
+steps; workers share the run list through the run folders' locks), and rebuilds
+`nbs/results/paper_reproduction.json` after each finished run; `nbs/20_paper.ipynb` explains the protocol and
+draws the tables and figures from that file. Protocol: SmolLM2-135M block 15, a cache of 5,000,040 activation
+vectors (docstrings of the standard library and 14 installed packages; 95% of the shards for training, every
+vector of the other 5% for evaluation), levels 256/512/1024/2048, target L0 20 on every level, batches of 1024,
+the package's default recipe (PI controller with the threshold trim, coupling from the end of warm-up,
+re-assignment every 1000 steps, dead features revived; every level trained by its thresholds from step 0 - the
+start by rank, added after these runs began, is off for all of them), lr 1e-3. HSAE and its post-hoc baseline train 20k steps
+(20.5M tokens, about 4 passes); the ablations 10k steps (10.2M) beside an HSAE and a post-hoc run of 10k steps.
+CE score: each level spliced into the LM in turn on 64 held-out sequences. A row is a comparison only when every
+level of every seed ended within ±5% of the target L0 (column "L0 ±5%?"). Means over seeds ± half their spread
+(`python tools/paper_runs.py --table`; this section is written by `python tools/readme_sync.py`):
+
+{table}
+
+{STATEMENTS.read_text().strip()}
+
+{SEMANTIC.read_text().strip()}
+
+Runs still missing from the table are being trained (they resume from their checkpoints); the earlier 1M-token
+reproduction with the paper's λ rule and coupling from step 0 is kept in `nbs/results/paper_reproduction_1M.json`:
+there L0 ended 10–30% off target and differed between runs, which is why its comparisons meant little.
+
+"""
+
+
+def replace_table(text: str, table: str) -> str:
+    "Swap the markdown table whose header line is `table`'s first line for `table`."
+    lines, new = text.split("\n"), table.split("\n")
+    start = lines.index(new[0])
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    return "\n".join(lines[:start] + new + lines[end:])
+
+
+def synced_readme(text: str) -> dict:
+    "{part name: README text with that part regenerated}, applied in turn, so the last value is the whole new README."
+    out = {}
+    speed = "\n".join(l for l in results_md.speed_table().split("\n") if l.startswith("|"))
+    out["speed table"] = text = replace_table(text, speed)
+    out["planted table"] = text = replace_table(text, planted_md.planted_table())
+    start = text.index(REPRO_HEADING)
+    end = text.index(NEXT_HEADING, start + len(REPRO_HEADING)) + 1
+    out["reproduction section"] = text[:start] + reproduction_section() + text[end:]
+    return out
+
+
+def synced_statements_cell(nb: dict) -> list[str]:
+    "The source lines 20_paper's statements cell should have."
+    text = (f"{STATEMENTS_CELL}\n\nThe same statements as the README's, from the committed results (each run's numbers "
+            f"are in the table above).\n\n{STATEMENTS.read_text().strip()}")
+    return text.splitlines(keepends=True)
+
+
+def statements_cell(nb: dict) -> dict:
+    return next(c for c in nb["cells"] if c["cell_type"] == "markdown" and "".join(c["source"]).startswith(STATEMENTS_CELL))
+
+
+def stale(readme: Path = README, paper_nb: Path = PAPER_NB) -> list[str]:
+    "The generated parts that differ from what the results files give."
+    text, names, before = readme.read_text(), [], readme.read_text()
+    for name, after in synced_readme(text).items():
+        if after != before: names.append(f"README: {name}")
+        before = after
+    if "".join(statements_cell(json.loads(paper_nb.read_text()))["source"]) != "".join(synced_statements_cell({})):
+        names.append(f"{paper_nb.name}: '{STATEMENTS_CELL[3:]}' cell")
+    return names
+
+
+def sync(readme: Path = README, paper_nb: Path = PAPER_NB) -> None:
+    readme.write_text(list(synced_readme(readme.read_text()).values())[-1])
+    nb = json.loads(paper_nb.read_text())
+    statements_cell(nb)["source"] = synced_statements_cell(nb)
+    paper_nb.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true", help="only report stale parts (exit 1 if any)")
+    a = ap.parse_args()
+    names = stale()
+    if a.check:
+        print("\n".join(f"stale: {n} (run python tools/readme_sync.py)" for n in names) or "README and 20_paper are in step with the results")
+        sys.exit(1 if names else 0)
+    if names: sync()
+    print("rewrote: " + ", ".join(names) if names else "nothing to rewrite")
