@@ -94,3 +94,16 @@ def test_semantic_table_reads_the_checks():
     assert list(t.index) == ["HSAE seed 0"]                                  # runs without checks are left out
     assert t.loc["HSAE seed 0", "forest_pairs"] == "0.60 [0.50, 0.70] (n 100, 0 malformed)"
     assert t.loc["HSAE seed 0", "separation_auc"] == 0.62 and t.loc["HSAE seed 0", "geometry"] == 0.8
+
+
+def test_run_order_and_restarted_worker(tmp_path):
+    order = [(v, s) for v, s, _, _ in paper_runs.all_runs()]
+    assert order[:4] == [("HSAE", 0), ("post-hoc", 0), ("HSAE", 1), ("post-hoc", 1)]
+    assert order.index(("HSAE 10M", 1)) > max(order.index((v, 1)) for v in ("HSAE r=0", "HSAE ρ=0", "HSAE literal"))
+    assert len(order) == len(set(order)) == sum(len(seeds) for _, seeds, _ in paper_runs.VARIANTS.values())
+    # a run with a checkpoint goes first; the others keep their order
+    ck = paper_runs.run_folder(tmp_path, "HSAE literal", 1) / "checkpoints"
+    ck.mkdir(parents=True); (ck / "step_000000500.pt").write_bytes(b"")
+    todo = paper_runs.all_runs()
+    got = [(v, s) for v, s, _, _ in paper_runs.started_first(todo, tmp_path)]
+    assert got[0] == ("HSAE literal", 1) and got[1:] == [vs for vs in order if vs != ("HSAE literal", 1)]

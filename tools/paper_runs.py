@@ -37,7 +37,7 @@ SPLICE_SEQUENCES = 64                       # held-out sequences on which each l
 VARIANTS = {
     "HSAE":              (20_000, (0, 1), {}),
     "post-hoc":          (20_000, (0, 1), dict(baseline=True)),
-    "HSAE 10M":          (10_000, (0,), {}),
+    "HSAE 10M":          (10_000, (0, 1), {}),   # seed 1 last: the reference for the ablations' second seeds
     "post-hoc 10M":      (10_000, (0,), dict(baseline=True)),
     "HSAE r=0":          (10_000, (0, 1), dict(perturb_rate=0.0)),
     "HSAE ρ=0":          (10_000, (0, 1), dict(rho=0.0)),
@@ -65,10 +65,17 @@ def run_folder(runs: Path, variant: str, seed: int) -> Path:
 
 
 def all_runs():
-    "(variant, seed, steps, overrides) in the order they are worth running: the main pair's seeds first, then seed 0 of the rest."
+    """(variant, seed, steps, overrides) in the order they are worth running: the main pair's seeds first, then
+    seed 0 of the rest, then the ablations' seed 1, then the 10M references' seed 1."""
     main = [(v, s) for s in (0, 1) for v in ("HSAE", "post-hoc")]
-    order = main + [(v, s) for s in (0, 1) for v in VARIANTS if s in VARIANTS[v][1] and (v, s) not in main]
+    rest = [(v, s) for s in (0, 1) for v in VARIANTS if s in VARIANTS[v][1] and (v, s) not in main]
+    order = main + sorted(rest, key=lambda vs: (vs[1], vs[1] > 0 and vs[0].endswith(" 10M")))   # sorted() is stable
     return [(v, s, VARIANTS[v][0], VARIANTS[v][2]) for v, s in order]
+
+
+def started_first(todo: list, runs: Path) -> list:
+    "The same runs with those that already have checkpoints first, so a restarted worker finishes what it began."
+    return sorted(todo, key=lambda r: not any((run_folder(runs, r[0], r[1]) / "checkpoints").glob("step_*.pt")))
 
 
 def pooled(rd: Path, n_pairs: int) -> dict:
@@ -239,7 +246,7 @@ def main(argv=None):
         runs.mkdir(parents=True, exist_ok=True)
         from hsae_nb.core import HSAEError
         skip = {n.strip() for n in (a.skip or "").split(",") if n.strip()}
-        for v, s, st, o in todo:                            # several workers can share the list: a run folder
+        for v, s, st, o in started_first(todo, runs):                            # several workers can share the list: a run folder
             if run_name(v, s) in skip: continue             # another process trains is locked, and skipped here
             try: train_and_eval(a.cache, runs, v, s, st, o, a.threads, a.splice, a.again)
             except HSAEError as e:
