@@ -29,3 +29,27 @@ def test_stale_parts_are_named_and_mended(tmp_path):
     readme_sync.sync(readme, nb)
     assert readme_sync.stale(readme, nb) == []
     assert readme.read_text() == readme_sync.README.read_text()
+
+
+def _results(hsae: dict, posthoc: dict) -> dict:
+    "Two seeds of each method; `hsae`/`posthoc` give per-seed summaries as {metric: (seed 0, seed 1)}."
+    runs = {}
+    for variant, vals in (("HSAE", hsae), ("post-hoc", posthoc)):
+        for seed in (0, 1):
+            summary = {k: v[seed] for k, v in vals.items()} | dict(l0=20.0, explained_variance_legacy=0.8)
+            runs[f"{variant} seed {seed}"] = dict(variant=variant, seed=seed, tokens_trained=20_480_000,
+                                                  l0_within_5pct=True, summary=summary)
+    return dict(runs=runs)
+
+
+def test_summary_verdict_follows_the_numbers():
+    good = dict(hamming=(10.0, 10.4), p_parent_given_child=(0.70, 0.71), p_child_given_parent=(0.40, 0.41))
+    bad = dict(hamming=(14.0, 14.5), p_parent_given_child=(0.65, 0.66), p_child_given_parent=(0.36, 0.37))
+    s = readme_sync.summary_paragraph(_results(good, bad))
+    assert "**better aligned than**" in s and "Hamming 10.20 vs 14.25" in s and "larger than the spread" in s
+    assert "**worse aligned than**" in readme_sync.summary_paragraph(_results(bad, good))
+    close = dict(good, hamming=(13.6, 14.6))                          # HSAE ahead on the mean, seeds overlap
+    s = readme_sync.summary_paragraph(_results(close, bad))
+    assert "**better aligned than**" in s and "not all larger than the spread" in s
+    mixed = dict(bad, hamming=(10.0, 10.4))
+    assert "some hierarchy metrics" in readme_sync.summary_paragraph(_results(mixed, bad))

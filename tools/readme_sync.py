@@ -3,7 +3,7 @@
     python tools/readme_sync.py           # rewrite the stale parts of README.md and 20_paper's statements cell
     python tools/readme_sync.py --check   # name the stale parts and exit 1 (the test suite runs this)
 
-Generated parts: the speed table (bench/results/step.json), the planted-forest table (bench/results/planted.json),
+Generated parts: the opening answer to "does it work?" (HSAE against post-hoc), the speed table (bench/results/step.json), the planted-forest table (bench/results/planted.json),
 the section "Reproducing the paper at small scale" (nbs/results/paper_reproduction.json, with the statements
 written after reading it: nbs/results/paper_statements.md and paper_semantic.md), and the cell "What the runs
 show" of nbs/20_paper.ipynb (the same statements). A results file changes after every finished run or
@@ -54,6 +54,41 @@ there L0 ended 10–30% off target and differed between runs, which is why its c
 """
 
 
+SUMMARY_START = "**Does it work?**"
+HIERARCHY = [("hamming", "Hamming", -1), ("p_parent_given_child", "P(parent|child)", 1),
+             ("p_child_given_parent", "P(child|parent)", 1)]      # (column, name, +1 when higher is better)
+
+
+def summary_paragraph(results: dict) -> str:
+    "The README's opening answer, HSAE against post-hoc, worded from the numbers (the verdict too)."
+    t = paper_runs.seed_table(results)
+    if not {"HSAE", "post-hoc"} <= set(t.index): return f"{SUMMARY_START} The main pair has not finished yet."
+    h, p = t.loc["HSAE"], t.loc["post-hoc"]
+    wins = [sign * (h[k] - p[k]) > 0 for k, _, sign in HIERARCHY]
+    verdict = ("better aligned than" if all(wins) else "worse aligned than" if not any(wins)
+               else "better on some hierarchy metrics and worse on others than")
+    seeds = len(h["seeds"].split(","))
+    # one seed's margin beats the spread when the worse HSAE seed still beats the better post-hoc seed
+    separated = all(sign * (h[k] - p[k]) > (h[k + "_spread"] + p[k + "_spread"]) / 2 for k, _, sign in HIERARCHY)
+    matched = "every level of every run within ±5% of L0 20" if h["l0_ok"] and p["l0_ok"] else "**not** every level within ±5% of L0 20"
+    metrics = ", ".join(f"{name} {h[k]:.3f} vs {p[k]:.3f}" if k != "hamming" else f"{name} {h[k]:.2f} vs {p[k]:.2f} (lower is better)"
+                        for k, name, _ in HIERARCHY)
+    return (f"{SUMMARY_START} On SmolLM2-135M activations (block 15; levels 256/512/1024/2048; {h['tokens_M']:.1f}M training "
+            f"tokens; {matched}; {seeds} seed{'s' if seeds > 1 else ''} each), HSAE's forest is **{verdict}** the same "
+            f"SAEs linked after training (post-hoc): {metrics}, at explained variance {h['explained_variance_legacy']:.3f} vs "
+            f"{p['explained_variance_legacy']:.3f}. "
+            + ("The margins are larger than the spread between seeds. " if seeds > 1 and separated else
+               "The margins are not all larger than the spread between seeds. " if seeds > 1 else "One seed: not yet a result. ")
+            + "Seeds, ablations and what is still open: [Reproducing the paper at small scale](#reproducing-the-paper-at-small-scale).")
+
+
+def replace_paragraph(text: str, start: str, paragraph: str) -> str:
+    "Swap the paragraph (up to the next blank line) that begins with `start`."
+    i = text.index(start)
+    j = text.find("\n\n", i)
+    return text[:i] + paragraph + (text[j:] if j >= 0 else "\n")
+
+
 def replace_table(text: str, table: str) -> str:
     "Swap the markdown table whose header line is `table`'s first line for `table`."
     lines, new = text.split("\n"), table.split("\n")
@@ -65,6 +100,8 @@ def replace_table(text: str, table: str) -> str:
 def synced_readme(text: str) -> dict:
     "{part name: README text with that part regenerated}, applied in turn, so the last value is the whole new README."
     out = {}
+    results = json.loads(paper_runs.RESULTS.read_text())
+    out["summary"] = text = replace_paragraph(text, SUMMARY_START, summary_paragraph(results))
     speed = "\n".join(l for l in results_md.speed_table().split("\n") if l.startswith("|"))
     out["speed table"] = text = replace_table(text, speed)
     out["planted table"] = text = replace_table(text, planted_md.planted_table())
