@@ -46,7 +46,7 @@ def test_summary_verdict_follows_the_numbers():
     good = dict(hamming=(10.0, 10.4), p_parent_given_child=(0.70, 0.71), p_child_given_parent=(0.40, 0.41))
     bad = dict(hamming=(14.0, 14.5), p_parent_given_child=(0.65, 0.66), p_child_given_parent=(0.36, 0.37))
     s = readme_sync.summary_paragraph(_results(good, bad))
-    assert "**better aligned than**" in s and "Hamming 10.20 vs 14.25" in s and "larger than the spread" in s
+    assert "**better aligned than**" in s and "Hamming 10.20 ± 0.20 vs 14.25 ± 0.25" in s and "larger than the spread" in s
     assert "**worse aligned than**" in readme_sync.summary_paragraph(_results(bad, good))
     close = dict(good, hamming=(13.6, 14.6))                          # HSAE ahead on the mean, seeds overlap
     s = readme_sync.summary_paragraph(_results(close, bad))

@@ -71,12 +71,13 @@ def summary_paragraph(results: dict) -> str:
     # one seed's margin beats the spread when the worse HSAE seed still beats the better post-hoc seed
     separated = all(sign * (h[k] - p[k]) > (h[k + "_spread"] + p[k + "_spread"]) / 2 for k, _, sign in HIERARCHY)
     matched = "every level of every run within ±5% of L0 20" if h["l0_ok"] and p["l0_ok"] else "**not** every level within ±5% of L0 20"
-    metrics = ", ".join(f"{name} {h[k]:.3f} vs {p[k]:.3f}" if k != "hamming" else f"{name} {h[k]:.2f} vs {p[k]:.2f} (lower is better)"
-                        for k, name, _ in HIERARCHY)
+    pm = lambda row, k, d: f"{row[k]:.{d}f}" + (f" ± {row[k + '_spread'] / 2:.{d}f}" if seeds > 1 else "")
+    metrics = ", ".join(f"{name} {pm(h, k, 3)} vs {pm(p, k, 3)}" if k != "hamming" else
+                        f"{name} {pm(h, k, 2)} vs {pm(p, k, 2)} (lower is better)" for k, name, _ in HIERARCHY)
     return (f"{SUMMARY_START} On SmolLM2-135M activations (block 15; levels 256/512/1024/2048; {h['tokens_M']:.1f}M training "
             f"tokens; {matched}; {seeds} seed{'s' if seeds > 1 else ''} each), HSAE's forest is **{verdict}** the same "
             f"SAEs linked after training (post-hoc): {metrics}, at explained variance {h['explained_variance_legacy']:.3f} vs "
-            f"{p['explained_variance_legacy']:.3f}. "
+            f"{p['explained_variance_legacy']:.3f}" + (" (mean ± half the spread over seeds). " if seeds > 1 else ". ")
             + ("The margins are larger than the spread between seeds. " if seeds > 1 and separated else
                "The margins are not all larger than the spread between seeds. " if seeds > 1 else "One seed: not yet a result. ")
             + "Seeds, ablations and what is still open: [Reproducing the paper at small scale](#reproducing-the-paper-at-small-scale).")
