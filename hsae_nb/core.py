@@ -16,7 +16,7 @@ __all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'ACTIVA
            'ADDED_FIELDS', 'PRESETS', 'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig',
            'per_level', 'TrainConfig', 'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict',
            'preset', 'train_preset', 'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json',
-           'read_json', 'lock_folder', 'unlock_folder']
+           'read_json', 'lock_folder', 'unlock_folder', 'lock_holder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -328,3 +328,18 @@ def unlock_folder(folder):
     "Release this process's lock on `folder` (closing the descriptor drops the flock); a no-op if not held."
     fd = _HELD_LOCKS.pop(Path(folder).resolve(), None)
     if fd is not None: os.close(fd)
+
+# %% ../nbs/00_core.ipynb #e2e29ebf
+def lock_holder(folder) -> str | None:
+    "Who holds `folder`'s lock ('pid … on host since …'), or None when no process does."
+    try: import fcntl
+    except ImportError: return None                  # no flock on this OS: nothing is ever locked
+    if Path(folder).resolve() in _HELD_LOCKS: return f"this process (pid {os.getpid()})"
+    try: fd = os.open(Path(folder) / LOCK_FILE, os.O_RDONLY)
+    except OSError: return None                      # never locked (or no such folder)
+    try:
+        try: fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError: return os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally: os.close(fd)

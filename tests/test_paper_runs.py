@@ -107,3 +107,22 @@ def test_run_order_and_restarted_worker(tmp_path):
     todo = paper_runs.all_runs()
     got = [(v, s) for v, s, _, _ in paper_runs.started_first(todo, tmp_path)]
     assert got[0] == ("HSAE literal", 1) and got[1:] == [vs for vs in order if vs != ("HSAE literal", 1)]
+
+
+def test_run_status_tells_finished_training_stopped(tmp_path):
+    from hsae_nb.core import lock_folder, unlock_folder
+    def checkpoint(v, s, step):
+        ck = paper_runs.run_folder(tmp_path, v, s) / "checkpoints"; ck.mkdir(parents=True, exist_ok=True)
+        (ck / f"step_{step:09d}.pt").write_bytes(b"")
+    checkpoint("HSAE", 0, 20_000); (paper_runs.run_folder(tmp_path, "HSAE", 0) / paper_runs.ENTRY).write_text("{}")
+    checkpoint("post-hoc", 0, 20_000)
+    checkpoint("HSAE", 1, 500)
+    checkpoint("post-hoc", 1, 1500); busy = lock_folder(paper_runs.run_folder(tmp_path, "post-hoc", 1))
+    try: st = paper_runs.run_status(tmp_path)
+    finally: unlock_folder(busy)
+    assert st.loc["HSAE seed 0", "state"] == "finished"
+    assert st.loc["post-hoc seed 0", "state"] == "trained, not yet evaluated"
+    assert st.loc["HSAE seed 1", "state"] == "stopped" and st.loc["HSAE seed 1", "steps"] == "500/20000"
+    assert st.loc["post-hoc seed 1", "state"].startswith("training (this process")
+    assert st.loc["HSAE literal seed 1", "state"] == "not started"
+    assert paper_runs.run_status(tmp_path).loc["post-hoc seed 1", "state"] == "stopped"    # the lock went with its holder

@@ -4,6 +4,7 @@ the ablations, on SmolLM2-135M block-15 activations, at 10-20M training tokens p
     python tools/paper_runs.py --cache DIR --runs DIR [--only NAME,NAME] [--threads N]   # train + evaluate, resumable
     python tools/paper_runs.py --runs DIR --collect                                       # only rebuild the results JSON
     python tools/paper_runs.py --list                                                     # the runs, in the order they are done
+    python tools/paper_runs.py --runs DIR --status                                        # which are finished, training, stopped
     python tools/paper_runs.py --table                                                    # the README's table from the JSON
 
 Every run checkpoints every 500 steps and resumes exactly, so the script can be killed and started again; a
@@ -108,6 +109,29 @@ def entry(rd: Path, variant: str, seed: int, steps: int, over: dict, seconds: fl
                 training_l0_final=[float(v) for v in level_values(last, "l0")],
                 eval_tokens=m.get("n_tokens"),
                 last_invocation=dict(steps=steps_run, seconds=seconds, threads=torch.get_num_threads()))
+
+
+def run_status(runs: Path) -> pd.DataFrame:
+    """One row per run of the list: finished / training (by whom) / stopped at a checkpoint / not started, with
+    the steps done and the last logged training L0 and EV per level - what to look at before starting workers."""
+    from hsae_nb.core import lock_holder
+    from hsae_nb.runtime import checkpoint_paths
+    from hsae_nb.trainer import level_values
+    rows = {}
+    for v, s, steps, _ in all_runs():
+        rd = run_folder(runs, v, s)
+        ck = checkpoint_paths(rd)
+        done = int(ck[-1].stem.split("_")[1]) if ck else 0
+        holder = lock_holder(rd)
+        state = ("finished" if (rd / ENTRY).exists() else f"training ({holder})" if holder
+                 else "trained, not yet evaluated" if done >= steps else "stopped" if ck else "not started")
+        row = dict(state=state, steps=f"{done}/{steps}", l0="", ev="")
+        if (rd / "history.csv").exists():
+            last = pd.read_csv(rd / "history.csv").iloc[-1]
+            row.update(l0="/".join(f"{x:.1f}" for x in level_values(last, "l0")),
+                       ev="/".join(f"{x:.3f}" for x in level_values(last, "ev")))
+        rows[run_name(v, s)] = row
+    return pd.DataFrame(rows).T
 
 
 def train_and_eval(cache: str, runs: Path, variant: str, seed: int, steps: int, over: dict, threads: int | None,
@@ -227,6 +251,7 @@ def main(argv=None):
     ap.add_argument("--splice", type=int, default=SPLICE_SEQUENCES, help="held-out sequences for the CE score (0: skip it)")
     ap.add_argument("--again", action="store_true", help="evaluate finished runs again (say with --splice after a quick pass)")
     ap.add_argument("--list", action="store_true", help="print the runs and exit")
+    ap.add_argument("--status", action="store_true", help="print each run's state in --runs (finished, training, stopped) and exit")
     ap.add_argument("--table", action="store_true", help="print the README's markdown table from the results JSON and exit")
     a = ap.parse_args(argv)
     if a.table: print(markdown_table(json.loads(RESULTS.read_text()))); return
@@ -241,6 +266,9 @@ def main(argv=None):
         for v, s, st, o in todo: print(f"{run_name(v, s):28s} {st:>6} steps  {o}")
         return
     runs = Path(a.runs)
+    if a.status:
+        with pd.option_context("display.width", 250, "display.max_colwidth", 80): print(run_status(runs).to_string())
+        return
     if not a.collect:
         if not a.cache or not (Path(a.cache) / "manifest.json").exists(): ap.error(f"--cache {a.cache!r} is not an activation cache")
         runs.mkdir(parents=True, exist_ok=True)
