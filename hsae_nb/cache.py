@@ -14,15 +14,19 @@ from .core import HSAEError, CheckpointError, atomic_write, write_json, read_jso
 from .data import LM, Corpus, ActivationSite, pack_sequences
 
 # %% auto #0
-__all__ = ['MANIFEST', 'FORMAT', 'IDENTITY', 'NORM_VECTORS', 'DTYPES', 'shard_file', 'write_shard', 'read_shard', 'read_manifest',
-           'update_normaliser', 'harvest', 'check_cache_folder', 'ActivationLoader', 'sae_metadata']
+__all__ = ['MANIFEST', 'FORMAT', 'IDENTITY', 'IDENTITY_DEFAULTS', 'NORM_VECTORS', 'DTYPES', 'LM_DTYPES', 'shard_file',
+           'write_shard', 'read_shard', 'read_manifest', 'update_normaliser', 'harvest', 'check_cache_folder',
+           'ActivationLoader', 'sae_metadata']
 
 # %% ../nbs/05a_cache.ipynb #2704a765
 MANIFEST, FORMAT = "manifest.json", "hsae_nb.activations/1"
 # what must match for a restart to append to an existing cache
-IDENTITY = ("model", "layer", "hook_name", "d_in", "context_size", "dtype", "text_source", "seqs_per_shard", "bos_token_id")
+IDENTITY = ("model", "layer", "hook_name", "d_in", "context_size", "dtype", "text_source", "seqs_per_shard", "bos_token_id",
+            "lm_dtype")
+IDENTITY_DEFAULTS = {"lm_dtype": "float32"}   # what a manifest written before the field was added was harvested with
 NORM_VECTORS = 65_536     # the normaliser is estimated on the first shards, until it has seen this many vectors
-DTYPES = {"float16": torch.float16, "float32": torch.float32}
+DTYPES = {"float16": torch.float16, "float32": torch.float32}          # storage
+LM_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}      # the language model's forward
 
 def shard_file(i: int) -> str: return f"shard_{i:05d}.safetensors"
 
@@ -76,9 +80,9 @@ def _start_manifest(folder: Path, identity: dict) -> dict:
 
 def _refuse_other_identity(folder: Path, m: dict, identity: dict):
     "An error naming the settings in which the cache in `folder` differs from `identity` (the keys given)."
-    diff = [k for k in IDENTITY if k in identity and m.get(k) != identity[k]]
+    diff = [k for k in IDENTITY if k in identity and m.get(k, IDENTITY_DEFAULTS.get(k)) != identity[k]]
     if diff: raise HSAEError(f"{folder} holds a cache harvested with different settings ({', '.join(diff)}); "
-                             f"it has {dict((k, m.get(k)) for k in diff)}: use another directory")
+                             f"it has {dict((k, m.get(k, IDENTITY_DEFAULTS.get(k))) for k in diff)}: use another directory")
 
 # %% ../nbs/05a_cache.ipynb #5f71ff97
 @torch.no_grad()
@@ -91,7 +95,8 @@ def harvest(lm: LM, corpus: Corpus, out_dir, layer: int, n_tokens: int, context_
     site, tok = ActivationSite(lm.model, layer), lm.tokenizer
     bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
     identity = dict(model=lm.name, layer=layer, hook_name=site.hook_name, d_in=lm.d_model, context_size=context_size,
-                    dtype=dtype, text_source=corpus.describe(), seqs_per_shard=seqs_per_shard, bos_token_id=bos)
+                    dtype=dtype, text_source=corpus.describe(), seqs_per_shard=seqs_per_shard, bos_token_id=bos,
+                    lm_dtype=str(next(lm.model.parameters()).dtype).removeprefix("torch."))
     if out_dir.exists(): lock_folder(out_dir, "cache folder")   # one harvester per folder (a new one locks at its first shard)
     try: return _harvest_into(lm, corpus, out_dir, site, identity, n_tokens, context_size, batch_size, seqs_per_shard, dtype, progress)
     finally: unlock_folder(out_dir)
