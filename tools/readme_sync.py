@@ -113,7 +113,7 @@ def synced_readme(text: str) -> dict:
     return out
 
 
-def synced_statements_cell(nb: dict) -> list[str]:
+def synced_statements_cell() -> list[str]:
     "The source lines 20_paper's statements cell should have."
     text = (f"{STATEMENTS_CELL}\n\nThe same statements as the README's, from the committed results (each run's numbers "
             f"are in the table above).\n\n{STATEMENTS.read_text().strip()}")
@@ -126,11 +126,11 @@ def statements_cell(nb: dict) -> dict:
 
 def stale(readme: Path = README, paper_nb: Path = PAPER_NB) -> list[str]:
     "The generated parts that differ from what the results files give."
-    text, names, before = readme.read_text(), [], readme.read_text()
-    for name, after in synced_readme(text).items():
+    before, names = readme.read_text(), []
+    for name, after in synced_readme(before).items():
         if after != before: names.append(f"README: {name}")
         before = after
-    if "".join(statements_cell(json.loads(paper_nb.read_text()))["source"]) != "".join(synced_statements_cell({})):
+    if "".join(statements_cell(json.loads(paper_nb.read_text()))["source"]) != "".join(synced_statements_cell()):
         names.append(f"{paper_nb.name}: '{STATEMENTS_CELL[3:]}' cell")
     return names
 
@@ -138,7 +138,7 @@ def stale(readme: Path = README, paper_nb: Path = PAPER_NB) -> list[str]:
 def sync(readme: Path = README, paper_nb: Path = PAPER_NB) -> None:
     readme.write_text(list(synced_readme(readme.read_text()).values())[-1])
     nb = json.loads(paper_nb.read_text())
-    statements_cell(nb)["source"] = synced_statements_cell(nb)
+    statements_cell(nb)["source"] = synced_statements_cell()
     paper_nb.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
