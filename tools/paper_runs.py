@@ -209,6 +209,44 @@ def seed_table(results: dict) -> pd.DataFrame:
     return pd.DataFrame(rows).T
 
 
+# The rule for replacing the default ρ/r (stated in nbs/results/paper_statements.md before the second seeds ended):
+# each candidate against the default at the same 10.2M budget, seed by seed, and on the planted forest.
+CANDIDATES = {"HSAE ρ=0.1": "rho0.1", "HSAE ρ=0.1 r=0": "rho0.1-r0", "HSAE ρ=0": "rho0", "HSAE r=0": "r0"}
+REFERENCE, PLANTED_REFERENCE, RULE_SEEDS, RULE_TOLERANCE = "HSAE 10M", "hsae", (0, 1), 0.003
+
+
+def rule_verdicts(results: dict, planted: dict) -> dict:
+    """{candidate: (verdict, reasons)}: 'replaces the default', 'does not replace the default' (as soon as one
+    finished seed or the planted forest fails) or 'waiting' (for seeds). A candidate
+    must, on every seed against the default's same seed: have a higher per-pair P(p|c), a Hamming no higher, EV
+    and CE score within RULE_TOLERANCE and every level within ±5% of the target; and on the planted forest a mean
+    edge F1 no lower than the default's by more than the default's own seed range."""
+    runs = {(r["variant"], r["seed"]): r for r in results["runs"].values()}
+    f1 = lambda v: [r["edge_f1"] for r in planted["runs"].values() if r["variant"] == v]
+    ref_f1 = f1(PLANTED_REFERENCE)
+    out = {}
+    for cand, planted_name in CANDIDATES.items():
+        missing = [f"{v} seed {s}" for v in (cand, REFERENCE) for s in RULE_SEEDS if (v, s) not in runs]
+        fails = []
+        for s in [s for s in RULE_SEEDS if (cand, s) in runs and (REFERENCE, s) in runs]:   # one failing seed decides
+            c, r = runs[cand, s]["summary"], runs[REFERENCE, s]["summary"]
+            if not c["p_parent_given_child"] > r["p_parent_given_child"]:
+                fails.append(f"seed {s}: per-pair P(p|c) {c['p_parent_given_child']:.3f} not above {r['p_parent_given_child']:.3f}")
+            if c["hamming"] > r["hamming"]: fails.append(f"seed {s}: Hamming {c['hamming']:.2f} above {r['hamming']:.2f}")
+            for k, name in (("explained_variance_legacy", "EV"), ("ce_loss_score", "CE score")):
+                if abs(c[k] - r[k]) > RULE_TOLERANCE: fails.append(f"seed {s}: {name} {c[k]:.3f} against {r[k]:.3f}")
+            if not (runs[cand, s]["l0_within_5pct"] and runs[REFERENCE, s]["l0_within_5pct"]):
+                fails.append(f"seed {s}: L0 not within ±5% on every level")
+        cf = f1(planted_name)
+        if not cf or not ref_f1: missing.append(f"planted runs of {planted_name!r} and {PLANTED_REFERENCE!r}")
+        elif sum(cf) / len(cf) < sum(ref_f1) / len(ref_f1) - (max(ref_f1) - min(ref_f1)):
+            fails.append(f"planted edge F1 {sum(cf) / len(cf):.3f} below the default's {sum(ref_f1) / len(ref_f1):.3f} "
+                         f"by more than its seed range {max(ref_f1) - min(ref_f1):.3f}")
+        out[cand] = (("does not replace the default", fails) if fails else
+                     ("waiting", [f"not finished: {', '.join(missing)}"]) if missing else ("replaces the default", []))
+    return out
+
+
 def semantic_table(results: dict) -> pd.DataFrame:
     "Runs with the semantic checks: the judge's Yes-rate on forest and control pairs (95% CI), its P(Yes) AUC, geometry."
     rows = {}

@@ -22,6 +22,15 @@ STATEMENTS, SEMANTIC = ROOT / "nbs" / "results" / "paper_statements.md", ROOT / 
 REPRO_HEADING, NEXT_HEADING, STATEMENTS_CELL = "## Reproducing the paper at small scale", "\n## ", "## What the runs show"
 
 
+def rule_list() -> str:
+    "The rule for changing the default, applied to the finished runs (tools/paper_runs.py: rule_verdicts)."
+    v = paper_runs.rule_verdicts(json.loads(paper_runs.RESULTS.read_text()), json.loads(planted_md.PLANTED_JSON.read_text()))
+    lines = [f"**The rule, applied to the finished runs** (`paper_runs.rule_verdicts`, against `{paper_runs.REFERENCE}` seed "
+             f"by seed and the planted forest):", ""]
+    lines += [f"- {cand}: **{verdict}**" + (f" ({'; '.join(why)})" if why else "") for cand, (verdict, why) in v.items()]
+    return "\n".join(lines)
+
+
 def reproduction_section() -> str:
     "The README section from its heading up to (not including) the next one."
     table = paper_runs.markdown_table(json.loads(paper_runs.RESULTS.read_text()))
@@ -45,6 +54,8 @@ level of every seed ended within ±5% of the target L0 (column "L0 ±5%?"). Mean
 {table}
 
 {STATEMENTS.read_text().strip()}
+
+{rule_list()}
 
 {SEMANTIC.read_text().strip()}
 
@@ -116,7 +127,7 @@ def synced_readme(text: str) -> dict:
 def synced_statements_cell() -> list[str]:
     "The source lines 20_paper's statements cell should have."
     text = (f"{STATEMENTS_CELL}\n\nThe same statements as the README's, from the committed results (each run's numbers "
-            f"are in the table above).\n\n{STATEMENTS.read_text().strip()}")
+            f"are in the table above).\n\n{STATEMENTS.read_text().strip()}\n\n{rule_list()}")
     return text.splitlines(keepends=True)
 
 
