@@ -136,14 +136,14 @@ def test_rule_verdicts():
     planted = dict(runs={f"{v} {s}": dict(variant=v, seed=s, edge_f1=f) for v, fs in
                          dict(hsae=(0.81, 0.83), rho0=(0.80, 0.81), r0=(0.70, 0.72)).items() for s, f in enumerate(fs)})
     results = dict(runs={f"{r['variant']} {r['seed']}": r for r in ref + [
-        run("HSAE ρ=0", 0, 0.65, 11.0), run("HSAE ρ=0", 1, 0.64, 11.5),                # better on both, planted F1 within range
+        run("HSAE ρ=0", 0, 0.65, 11.0, ev=0.79), run("HSAE ρ=0", 1, 0.64, 11.5),        # better on both (a higher EV is no fault), planted F1 within range
         run("HSAE r=0", 0, 0.66, 10.0), run("HSAE r=0", 1, 0.66, 10.0),                # better, but the planted edges are lost
         run("HSAE ρ=0.1", 0, 0.70, 9.0, ev=0.774),                                      # co-firing bought with EV
         run("HSAE ρ=0.1 r=0", 0, 0.70, 9.0)]})                                          # good so far, seed 1 missing
     v = paper_runs.rule_verdicts(results, planted)
     assert v["HSAE ρ=0"] == ("replaces the default", [])
     assert v["HSAE r=0"][0] == "does not replace the default" and "planted edge F1 0.710" in v["HSAE r=0"][1][0]
-    assert v["HSAE ρ=0.1"][0] == "does not replace the default" and v["HSAE ρ=0.1"][1] == ["seed 0: EV 0.774 against 0.780"]
+    assert v["HSAE ρ=0.1"][0] == "does not replace the default" and v["HSAE ρ=0.1"][1] == ["seed 0: EV 0.774 below 0.780"]
     assert v["HSAE ρ=0.1 r=0"] == ("waiting", ["not finished: HSAE ρ=0.1 r=0 seed 1, planted runs of 'rho0.1-r0' and 'hsae'"])
     results["runs"]["HSAE ρ=0 1"]["l0_within_5pct"] = False
     assert paper_runs.rule_verdicts(results, planted)["HSAE ρ=0"][1] == ["seed 1: L0 not within ±5% on every level"]
