@@ -85,6 +85,24 @@ def test_again_evaluates_without_touching_the_model(tiny_run, monkeypatch):
     assert json.loads((rd / "metrics.json").read_text())["geometry"] == {"score": 0.5}
 
 
+def test_a_claimed_run_is_left_to_its_worker(tiny_run, monkeypatch):
+    "A worker holds a run's claim through training and evaluation: a second one is told it is in use and touches nothing."
+    import subprocess, sys
+    from hsae_nb.core import HSAEError, lock_holder
+    monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", batch_size=64, checkpoint_every=10, test_fraction=0.3))
+    runs = tiny_run.parent / "runs"
+    claim = paper_runs.claim_folder(runs, "post-hoc", 1)
+    hold = f"from hsae_nb.core import lock_folder; import time; lock_folder({str(claim)!r}); print('held', flush=True); time.sleep(60)"
+    other = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "held"
+        with pytest.raises(HSAEError, match=f"is in use by pid {other.pid}"):
+            paper_runs.train_and_eval(str(tiny_run.parent / "cache"), runs, "post-hoc", 1, 20, dict(baseline=True), threads=1, splice=0)
+        assert not paper_runs.run_folder(runs, "post-hoc", 1).exists()
+        assert paper_runs.run_status(runs).loc["post-hoc seed 1", "state"] == f"training ({lock_holder(claim)})"
+    finally: other.kill(); other.wait()
+
+
 def test_semantic_table_reads_the_checks():
     yes = lambda p, n: dict(yes_rate=p, ci_low=p - 0.1, ci_high=p + 0.1, n=n, malformed=0)
     res = {"runs": {"HSAE seed 0": dict(autointerp=dict(judge="j", pairs=yes(0.6, 100), control=yes(0.4, 100), separation_auc=0.62),
@@ -118,8 +136,10 @@ def test_run_status_tells_finished_training_stopped(tmp_path):
     checkpoint("post-hoc", 0, 20_000)
     checkpoint("HSAE", 1, 500)
     checkpoint("post-hoc", 1, 1500); busy = lock_folder(paper_runs.run_folder(tmp_path, "post-hoc", 1))
+    checkpoint("HSAE 10M", 0, 10_000); claim = lock_folder(paper_runs.claim_folder(tmp_path, "HSAE 10M", 0))
     try: st = paper_runs.run_status(tmp_path)
-    finally: unlock_folder(busy)
+    finally: unlock_folder(busy); unlock_folder(claim)
+    assert st.loc["HSAE 10M seed 0", "state"].startswith("evaluating (this process")
     assert st.loc["HSAE seed 0", "state"] == "finished"
     assert st.loc["post-hoc seed 0", "state"] == "trained, not yet evaluated"
     assert st.loc["HSAE seed 1", "state"] == "stopped" and st.loc["HSAE seed 1", "steps"] == "500/20000"

@@ -9,8 +9,8 @@ the ablations, on SmolLM2-135M block-15 activations, at 10-20M training tokens p
 
 Every run checkpoints every 500 steps and resumes exactly, so the script can be killed and started again; a
 run whose `reproduction_entry.json` exists is finished and only collected. Several workers (say one per core,
-`--threads 1`) can go down the same list: each run folder is locked by the process training it, and a worker
-that finds a run locked moves on to the next. After each finished run the
+`--threads 1`) can go down the same list: a run is claimed (locked) by the process training and evaluating it,
+and a worker that finds a run claimed moves on to the next. After each finished run the
 results JSON (`nbs/results/paper_reproduction.json`) is rebuilt from every finished run folder, so a kill
 loses one run at most and two runners working on different runs never drop each other's results.
 """
@@ -122,8 +122,9 @@ def run_status(runs: Path) -> pd.DataFrame:
         rd = run_folder(runs, v, s)
         ck = checkpoint_paths(rd)
         done = int(ck[-1].stem.split("_")[1]) if ck else 0
-        holder = lock_holder(rd)
-        state = ("finished" if (rd / ENTRY).exists() else f"training ({holder})" if holder
+        holder = lock_holder(claim_folder(runs, v, s)) or lock_holder(rd)
+        state = ("finished" if (rd / ENTRY).exists() else
+                 f"{'evaluating' if done >= steps else 'training'} ({holder})" if holder
                  else "trained, not yet evaluated" if done >= steps else "stopped" if ck else "not started")
         row = dict(state=state, steps=f"{done}/{steps}", l0="", ev="")
         if (rd / "history.csv").exists():
@@ -134,14 +135,29 @@ def run_status(runs: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).T
 
 
+def claim_folder(runs: Path, variant: str, seed: int) -> Path:
+    """The folder whose lock a worker holds from the start of a run's training to the end of its evaluation. Not the
+    run folder itself: the trainer locks and unlocks that one around training only, and a second worker that found
+    it free during the evaluation would evaluate the run again."""
+    return runs / ".claims" / run_folder(runs, variant, seed).name
+
+
 def train_and_eval(cache: str, runs: Path, variant: str, seed: int, steps: int, over: dict, threads: int | None,
                    splice: int = SPLICE_SEQUENCES, again: bool = False):
+    "Train (or resume) and evaluate one run, holding its claim throughout; an HSAEError 'in use by' if another worker has it."
+    from hsae_nb.core import lock_folder, unlock_folder
+    claim = lock_folder(claim_folder(runs, variant, seed), "run")
+    try: _train_and_eval(cache, runs, variant, seed, steps, over, threads, splice, again)
+    finally: unlock_folder(claim)
+
+
+def _train_and_eval(cache, runs, variant, seed, steps, over, threads, splice, again):
     from hsae_nb.cli import hsae_train, hsae_eval
     from hsae_nb.core import write_json
     from hsae_nb.runtime import checkpoint_paths
     from hsae_nb.core import read_json
     rd = run_folder(runs, variant, seed)
-    finished = (rd / ENTRY).exists()
+    finished = (rd / ENTRY).exists()                    # read under the claim: a run another worker finished is skipped
     if finished and not again: return
     if finished:          # --again: evaluate the saved model again; training (and the model files) are left alone
         last = read_json(rd / ENTRY)["last_invocation"]

@@ -37,7 +37,8 @@ def reproduction_section() -> str:
     return f"""{REPRO_HEADING}
 
 `tools/paper_runs.py` trains and evaluates every run of the reproduction, resumably (checkpoints every 500
-steps; workers share the run list through the run folders' locks, a restarted worker resumes the runs it
+steps; workers share the run list through locks, a worker holding a run from the start of its training to the end
+of its evaluation; a restarted worker resumes the runs it
 began first, and `--runs DIR --status` says which runs are finished, training, or stopped), and rebuilds
 `nbs/results/paper_reproduction.json` after each finished run; `nbs/20_paper.ipynb` explains the protocol and
 draws the tables and figures from that file. Protocol: SmolLM2-135M block 15, a cache of 5,000,040 activation
