@@ -54,6 +54,8 @@ level of every seed ended within ±5% of the target L0 (column "L0 ±5%?"). Mean
 
 {table}
 
+![every 10M-token setting: Hamming against per-pair P(parent|child), coloured by EV](nbs/figures/paper_settings_map.png)
+
 {STATEMENTS.read_text().strip()}
 
 {rule_list()}
