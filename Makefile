@@ -14,7 +14,7 @@ help:
 	@echo "make demo     - SmolLM2-135M block-15 activations -> small HSAE -> metrics -> runs/demo/forest.html"
 	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed'"
 	@echo "make export   - nbdev_export + nbdev_clean (run before committing)"
-	@echo "make outputs  - run the notebooks and save their outputs in nbs/ (slow cells keep theirs); NB=name.ipynb for one"
+	@echo "make outputs  - run the notebooks and save their outputs in nbs/ (slow cells keep theirs); NB=name.ipynb for one, SLOW=1 to run slow cells too"
 	@echo "make docs     - render the notebooks (with their committed outputs) and an API index to HTML under _docs/"
 	@echo "make test-browser - install Debian's chromium (apt) and check the forest page in it headless"
 
@@ -39,7 +39,7 @@ test: $(STAMP)
 
 # The notebooks are the documentation: their outputs are committed, refreshed by running them in place.
 outputs: $(STAMP)
-	OMP_NUM_THREADS=2 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(PY) tools/build_docs.py --outputs $(NB)
+	OMP_NUM_THREADS=2 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(PY) tools/build_docs.py --outputs $(if $(SLOW),--slow) $(NB)
 
 # The forest page in a real browser. Needs root for apt (as on the project's machines).
 test-browser: $(STAMP)

@@ -2,7 +2,8 @@
 lists each module's API (`--run`: execute the notebooks first, slow cells skipped).
 
 `--outputs` instead runs the notebooks and writes their outputs back into nbs/ (then `nbdev_clean`), so the
-notebooks on the repository page show what each lesson computes (`make outputs`, before committing).
+notebooks on the repository page show what each lesson computes (`make outputs`, before committing;
+`--slow`, `make outputs NB=20_paper.ipynb SLOW=1`, also runs the slow cells; cells marked `#| eval: false` never run).
 
 Quarto, which `nbdev_docs` needs, cannot be installed on the project's machines; where it can,
 `nbdev_docs` builds the full nbdev site from the same notebooks.
@@ -17,16 +18,17 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NBS, OUT = ROOT / "nbs", ROOT / "_docs"
-SKIP = ("#| slow", "#| notest", "#| hide\nimport nbdev")
+SKIP = ("#| notest", "#| eval: false", "#| hide\nimport nbdev")   # never run here (eval: false - e.g. hours of training)
+SLOW = "#| slow"
 
 
-def run(path: Path, out: Path | None = None) -> Path:
-    "Execute a notebook in nbs/ (skipping slow cells) and save the executed copy (default: under _docs/executed/)."
+def run(path: Path, out: Path | None = None, slow: bool = False) -> Path:
+    "Execute a notebook in nbs/ (slow cells only with `slow`) and save the executed copy (default: under _docs/executed/)."
     nb = read_nb(path)
     shell = CaptureShell(path)
     cwd = os.getcwd(); os.chdir(NBS)
     def skip(c):
-        if c.cell_type != "code" or any(s in c.source for s in SKIP): return True     # slow cells keep their outputs
+        if c.cell_type != "code" or any(s in c.source for s in SKIP + (() if slow else (SLOW,))): return True   # skipped cells keep their outputs
         c.outputs = []; return False        # execnb keeps a cell's old outputs when the new run prints nothing
     def quiet(c):       # progress bars (carriage returns) are noise on a page
         if c.cell_type == "code": c.outputs = [o for o in c.get("outputs", []) if not (o.get("name") == "stderr" and "\r" in "".join(o.get("text", "")))]
@@ -38,13 +40,13 @@ def run(path: Path, out: Path | None = None) -> Path:
     return out
 
 
-def outputs(names: list) -> int:
-    "Run the notebooks (all, or those named) in place: their outputs are saved into nbs/ (slow cells keep theirs)."
+def outputs(names: list, slow: bool = False) -> int:
+    "Run the notebooks (all, or those named) in place: their outputs are saved into nbs/ (slow cells keep theirs unless `slow`)."
     import subprocess
     paths = [NBS / n for n in names] if names else sorted(NBS.glob("*.ipynb"))
     for path in paths:
         print("running", path.name, flush=True)
-        run(path, out=path)
+        run(path, out=path, slow=slow)
     return subprocess.call([str(Path(sys.executable).parent / "nbdev_clean")], cwd=ROOT)
 
 
@@ -66,7 +68,7 @@ def api_summary(nb) -> str:
 
 def main():
     "Render every notebook with the outputs it was committed with (--run: execute them first) and an index with the API."
-    if "--outputs" in sys.argv: return outputs([a for a in sys.argv[1:] if a != "--outputs"])
+    if "--outputs" in sys.argv: return outputs([a for a in sys.argv[1:] if not a.startswith("--")], slow="--slow" in sys.argv)
     OUT.mkdir(exist_ok=True)
     exporter, links = HTMLExporter(template_name="lab"), []
     for path in sorted(NBS.glob("*.ipynb")):
