@@ -108,6 +108,8 @@ def replace_paragraph(text: str, start: str, paragraph: str) -> str:
 def replace_table(text: str, table: str) -> str:
     "Swap the markdown table whose header line is `table`'s first line for `table`."
     lines, new = text.split("\n"), table.split("\n")
+    if new[0] not in lines:             # a changed header: the old table has to be replaced by hand once
+        raise SystemExit(f"README.md has no table with the header {new[0][:80]!r}...: paste the new table in once by hand")
     start = lines.index(new[0])
     end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
     return "\n".join(lines[:start] + new + lines[end:])
