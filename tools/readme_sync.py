@@ -15,7 +15,7 @@ from pathlib import Path
 TOOLS = Path(__file__).resolve().parent
 ROOT = TOOLS.parent
 sys.path.insert(0, str(TOOLS))
-import paper_runs, planted_md, results_md  # noqa: E402
+import paper_runs, planted_md, speed_md  # noqa: E402
 
 README, PAPER_NB = ROOT / "README.md", ROOT / "nbs" / "20_paper.ipynb"
 STATEMENTS, SEMANTIC = ROOT / "nbs" / "results" / "paper_statements.md", ROOT / "nbs" / "results" / "paper_semantic.md"
@@ -120,7 +120,7 @@ def synced_readme(text: str) -> dict:
     out = {}
     results = json.loads(paper_runs.RESULTS.read_text())
     out["summary"] = text = replace_paragraph(text, SUMMARY_START, summary_paragraph(results))
-    speed = "\n".join(l for l in results_md.speed_table().split("\n") if l.startswith("|"))
+    speed = "\n".join(l for l in speed_md.speed_table().split("\n") if l.startswith("|"))
     out["speed table"] = text = replace_table(text, speed)
     out["planted table"] = text = replace_table(text, planted_md.planted_table())
     start = text.index(REPRO_HEADING)
