@@ -80,9 +80,10 @@ def _start_manifest(folder: Path, identity: dict) -> dict:
 
 def _refuse_other_identity(folder: Path, m: dict, identity: dict):
     "An error naming the settings in which the cache in `folder` differs from `identity` (the keys given)."
-    diff = [k for k in IDENTITY if k in identity and m.get(k, IDENTITY_DEFAULTS.get(k)) != identity[k]]
+    saved = {k: m.get(k, IDENTITY_DEFAULTS.get(k)) for k in IDENTITY}
+    diff = [k for k in IDENTITY if k in identity and saved[k] != identity[k]]
     if diff: raise HSAEError(f"{folder} holds a cache harvested with different settings ({', '.join(diff)}); "
-                             f"it has {dict((k, m.get(k, IDENTITY_DEFAULTS.get(k))) for k in diff)}: use another directory")
+                             f"it has {dict((k, saved[k]) for k in diff)}: use another directory")
 
 # %% ../nbs/05a_cache.ipynb #5f71ff97
 @torch.no_grad()

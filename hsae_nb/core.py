@@ -304,6 +304,10 @@ def read_json(path) -> dict:
 LOCK_FILE = ".hsae_lock"
 _HELD_LOCKS: dict = {}                               # resolved folder -> open descriptor holding its flock
 
+def _holder(fd) -> str:
+    "What the lock file open at `fd` says of its holder (written by `lock_folder` when it took the lock)."
+    return os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+
 def lock_folder(folder, what: str = "folder") -> Path:
     "Lock `folder` (created if needed) for this process; an error naming the holder if another process has it."
     try: import fcntl
@@ -316,7 +320,7 @@ def lock_folder(folder, what: str = "folder") -> Path:
     except OSError as e: raise HSAEError(f"cannot create or write the {what} {folder}: {e.strerror}") from None
     try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+        holder = _holder(fd)
         os.close(fd)
         raise HSAEError(f"the {what} {folder} is in use by {holder}: wait for it to finish, stop it, or choose another {what}") from None
     os.ftruncate(fd, 0)
@@ -339,7 +343,7 @@ def lock_holder(folder) -> str | None:
     except OSError: return None                      # never locked (or no such folder)
     try:
         try: fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError: return os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+        except OSError: return _holder(fd)
         fcntl.flock(fd, fcntl.LOCK_UN)
         return None
     finally: os.close(fd)

@@ -60,13 +60,13 @@ def firing_inputs(model, loader, gids, per_feature: int = 200, chunk: int = 4096
 # %% ../nbs/12_geometry.ipynb #0be6f2c4
 def pca2(X: torch.Tensor) -> torch.Tensor:
     "X projected on its first two principal components (exact, and the same on every call)."
-    Xc = X - X.mean(0)
+    Xc = (X - X.mean(0)).double()
     # an exact SVD, not torch.pca_lowrank: that one is randomised, so the score and the figures moved between runs
-    _, _, Vh = torch.linalg.svd(Xc.double(), full_matrices=False)
+    _, _, Vh = torch.linalg.svd(Xc, full_matrices=False)
     V = Vh[:2].T
     sign = V.gather(0, V.abs().argmax(0, keepdim=True)).sign()
     V = V * torch.where(sign == 0, 1.0, sign).to(V.dtype)          # each axis with its largest loading positive
-    return (Xc.double() @ V).to(X.dtype)
+    return (Xc @ V).to(X.dtype)
 
 def geometry_score(points: dict, triples: list, min_points: int = 5) -> dict:
     "Mean over triples of d(sibling a, sibling b) / mean(d(a, distant), d(b, distant)) between centroids in a 2-D PCA."
