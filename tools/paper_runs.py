@@ -76,7 +76,8 @@ def all_runs():
 
 def started_first(todo: list, runs: Path) -> list:
     "The same runs with those that already have checkpoints first, so a restarted worker finishes what it began."
-    return sorted(todo, key=lambda r: not any((run_folder(runs, r[0], r[1]) / "checkpoints").glob("step_*.pt")))
+    from hsae_nb.runtime import checkpoint_paths
+    return sorted(todo, key=lambda r: not checkpoint_paths(run_folder(runs, r[0], r[1])))
 
 
 def pooled(rd: Path, n_pairs: int) -> dict:

@@ -22,18 +22,18 @@ STATEMENTS, SEMANTIC = ROOT / "nbs" / "results" / "paper_statements.md", ROOT / 
 REPRO_HEADING, NEXT_HEADING, STATEMENTS_CELL = "## Reproducing the paper at small scale", "\n## ", "## What the runs show"
 
 
-def rule_list() -> str:
+def rule_list(results: dict, planted: dict) -> str:
     "The rule for changing the default, applied to the finished runs (tools/paper_runs.py: rule_verdicts)."
-    v = paper_runs.rule_verdicts(json.loads(paper_runs.RESULTS.read_text()), json.loads(planted_md.PLANTED_JSON.read_text()))
+    v = paper_runs.rule_verdicts(results, planted)
     lines = [f"**The rule, applied to the finished runs** (`paper_runs.rule_verdicts`, against `{paper_runs.REFERENCE}` seed "
              f"by seed and the planted forest):", ""]
     lines += [f"- {cand}: **{verdict}**" + (f" ({'; '.join(why)})" if why else "") for cand, (verdict, why) in v.items()]
     return "\n".join(lines)
 
 
-def reproduction_section() -> str:
+def reproduction_section(results: dict, rules: str) -> str:
     "The README section from its heading up to (not including) the next one."
-    table = paper_runs.markdown_table(json.loads(paper_runs.RESULTS.read_text()))
+    table = paper_runs.markdown_table(results)
     return f"""{REPRO_HEADING}
 
 `tools/paper_runs.py` trains and evaluates every run of the reproduction, resumably (checkpoints every 500
@@ -58,7 +58,7 @@ level of every seed ended within ±5% of the target L0 (column "L0 ±5%?"). Mean
 
 {STATEMENTS.read_text().strip()}
 
-{rule_list()}
+{rules}
 
 {SEMANTIC.read_text().strip()}
 
@@ -115,24 +115,23 @@ def replace_table(text: str, table: str) -> str:
     return "\n".join(lines[:start] + new + lines[end:])
 
 
-def synced_readme(text: str) -> dict:
+def synced_readme(text: str, results: dict, rules: str) -> dict:
     "{part name: README text with that part regenerated}, applied in turn, so the last value is the whole new README."
     out = {}
-    results = json.loads(paper_runs.RESULTS.read_text())
     out["summary"] = text = replace_paragraph(text, SUMMARY_START, summary_paragraph(results))
     speed = "\n".join(l for l in speed_md.speed_table().split("\n") if l.startswith("|"))
     out["speed table"] = text = replace_table(text, speed)
     out["planted table"] = text = replace_table(text, planted_md.planted_table())
     start = text.index(REPRO_HEADING)
     end = text.index(NEXT_HEADING, start + len(REPRO_HEADING)) + 1
-    out["reproduction section"] = text[:start] + reproduction_section() + text[end:]
+    out["reproduction section"] = text[:start] + reproduction_section(results, rules) + text[end:]
     return out
 
 
-def synced_statements_cell() -> list[str]:
+def synced_statements_cell(rules: str) -> list[str]:
     "The source lines 20_paper's statements cell should have."
     text = (f"{STATEMENTS_CELL}\n\nThe same statements as the README's, from the committed results (each run's numbers "
-            f"are in the table above).\n\n{STATEMENTS.read_text().strip()}\n\n{rule_list()}")
+            f"are in the table above).\n\n{STATEMENTS.read_text().strip()}\n\n{rules}")
     return text.splitlines(keepends=True)
 
 
@@ -140,31 +139,41 @@ def statements_cell(nb: dict) -> dict:
     return next(c for c in nb["cells"] if c["cell_type"] == "markdown" and "".join(c["source"]).startswith(STATEMENTS_CELL))
 
 
-def stale(readme: Path = README, paper_nb: Path = PAPER_NB) -> list[str]:
-    "The generated parts that differ from what the results files give."
+def _generate(readme: Path, paper_nb: Path) -> tuple:
+    "(stale part names, the new README text, 20_paper with its new statements cell), the results files read once."
+    results = json.loads(paper_runs.RESULTS.read_text())
+    rules = rule_list(results, json.loads(planted_md.PLANTED_JSON.read_text()))
     before, names = readme.read_text(), []
-    for name, after in synced_readme(before).items():
+    for name, after in synced_readme(before, results, rules).items():
         if after != before: names.append(f"README: {name}")
         before = after
-    if "".join(statements_cell(json.loads(paper_nb.read_text()))["source"]) != "".join(synced_statements_cell()):
-        names.append(f"{paper_nb.name}: '{STATEMENTS_CELL[3:]}' cell")
-    return names
-
-
-def sync(readme: Path = README, paper_nb: Path = PAPER_NB) -> None:
-    readme.write_text(list(synced_readme(readme.read_text()).values())[-1])
     nb = json.loads(paper_nb.read_text())
-    statements_cell(nb)["source"] = synced_statements_cell()
-    paper_nb.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    cell, source = statements_cell(nb), synced_statements_cell(rules)
+    if "".join(cell["source"]) != "".join(source): names.append(f"{paper_nb.name}: '{STATEMENTS_CELL[3:]}' cell")
+    cell["source"] = source
+    return names, before, nb
+
+
+def stale(readme: Path = README, paper_nb: Path = PAPER_NB) -> list[str]:
+    "The generated parts that differ from what the results files give."
+    return _generate(readme, paper_nb)[0]
+
+
+def sync(readme: Path = README, paper_nb: Path = PAPER_NB) -> list[str]:
+    "Rewrite the stale parts; returns their names."
+    names, text, nb = _generate(readme, paper_nb)
+    if names:
+        readme.write_text(text)
+        paper_nb.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    return names
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true", help="only report stale parts (exit 1 if any)")
     a = ap.parse_args()
-    names = stale()
+    names = stale() if a.check else sync()
     if a.check:
         print("\n".join(f"stale: {n} (run python tools/readme_sync.py)" for n in names) or "README and 20_paper are in step with the results")
         sys.exit(1 if names else 0)
-    if names: sync()
     print("rewrote: " + ", ".join(names) if names else "nothing to rewrite")
