@@ -70,6 +70,19 @@ def test_a_killed_run_resumes_from_its_checkpoint(tiny_run, monkeypatch):
     assert e["steps"] == 20 and (rd / "config.json").exists()
 
 
+def test_a_variants_weights_win_over_the_protocols(tiny_run, monkeypatch):
+    "The protocol writes ρ and r out (the paper's weights); a variant's own ρ, r replace them, and post-hoc still trains at 0."
+    from hsae_nb.core import read_json
+    monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", batch_size=64, checkpoint_every=10, test_fraction=0.3,
+                                                     rho=0.01, perturb_rate=0.05))
+    cache, runs = str(tiny_run.parent / "cache"), tiny_run.parent / "runs"
+    for variant, over, want in [("HSAE ρ=0.1 r=0", dict(rho=0.1, perturb_rate=0.0), (0.1, 0.0)), ("HSAE 10M", {}, (0.01, 0.05)),
+                                ("post-hoc 10M", dict(baseline=True), (0.0, 0.0))]:
+        paper_runs.train_and_eval(cache, runs, variant, 0, 10, over, threads=1, splice=0)
+        hsae = read_json(paper_runs.run_folder(runs, variant, 0) / "config.json")["hsae"]
+        assert (hsae["rho"], hsae["perturb_rate"]) == want, variant
+
+
 def test_again_evaluates_without_touching_the_model(tiny_run, monkeypatch):
     "--again re-evaluates a finished run: model files keep their times, so results kept by hsae_eval survive."
     monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", batch_size=64, checkpoint_every=10, test_fraction=0.3))

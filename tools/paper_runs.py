@@ -27,9 +27,10 @@ ENTRY = "reproduction_entry.json"
 # One protocol for every run: the demo preset's shape and optimiser, batch 1024, target L0 20 on each level,
 # a forest re-assigned every 1000 steps after coupling starts at the end of warm-up. Every level trains by its
 # thresholds from step 0 (topk_warmup 0): the main pair was trained before the start by rank existed, and the
-# table compares runs of one recipe.
+# table compares runs of one recipe. ρ and r are written out, not taken from HSAEConfig's defaults: "HSAE" means
+# the paper's weights (ρ 0.01, r 0.05) whatever the package's default becomes.
 PROTOCOL = dict(preset="demo", widths="256,512,1024,2048", target_l0="20", batch_size=1024, lr=1e-3,
-                update_every=1000, checkpoint_every=500, test_fraction=0.05, topk_warmup="0")
+                update_every=1000, checkpoint_every=500, test_fraction=0.05, topk_warmup="0", rho=0.01, perturb_rate=0.05)
 TARGET_L0, L0_TOLERANCE = 20.0, 0.05
 SPLICE_SEQUENCES = 64                       # held-out sequences on which each level is spliced into the LM
 
@@ -167,10 +168,10 @@ def _train_and_eval(cache, runs, variant, seed, steps, over, threads, splice, ag
     else:
         print(f"== {run_name(variant, seed)}: {steps} steps × {PROTOCOL['batch_size']} -> {rd}", flush=True)
         t = time.perf_counter()
-        kw = {k: v for k, v in PROTOCOL.items() if k != "test_fraction"}
+        kw = {**{k: v for k, v in PROTOCOL.items() if k != "test_fraction"}, **over}     # a variant's ρ, r win
         # a killed run resumes from its last checkpoint (config.json is only written when a run finishes)
         tr = hsae_train(cache, str(rd), steps=steps, seed=seed, resume=bool(checkpoint_paths(rd)), threads=threads,
-                        test_fraction=PROTOCOL["test_fraction"], quiet=True, **kw, **over)
+                        test_fraction=PROTOCOL["test_fraction"], quiet=True, **kw)
         seconds, steps_run = time.perf_counter() - t, tr.step
     hsae_eval(str(rd), splice=splice, threads=threads)
     write_json(rd / ENTRY, entry(rd, variant, seed, steps, over, seconds, steps_run))
