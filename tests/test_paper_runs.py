@@ -174,9 +174,15 @@ def test_rule_verdicts():
         run("HSAE ρ=0.1", 0, 0.70, 9.0, ev=0.774),                                      # co-firing bought with EV
         run("HSAE ρ=0.1 r=0", 0, 0.70, 9.0)]})                                          # good so far, seed 1 missing
     v = paper_runs.rule_verdicts(results, planted)
-    assert v["HSAE ρ=0"] == ("replaces the default", [])
+    assert v["HSAE ρ=0"] == ("passes", ["the choice among passing settings waits for HSAE ρ=0.1 r=0"])
     assert v["HSAE r=0"][0] == "does not replace the default" and "planted edge F1 0.710" in v["HSAE r=0"][1][0]
     assert v["HSAE ρ=0.1"][0] == "does not replace the default" and v["HSAE ρ=0.1"][1] == ["seed 0: EV 0.774 below 0.780"]
     assert v["HSAE ρ=0.1 r=0"] == ("waiting", ["not finished: HSAE ρ=0.1 r=0 seed 1, planted runs of 'rho0.1-r0' and 'hsae'"])
+    results["runs"]["HSAE ρ=0.1 r=0 1"] = run("HSAE ρ=0.1 r=0", 1, 0.69, 9.5)       # both seeds in: two pass, P(p|c) chooses
+    planted["runs"].update({f"rho0.1-r0 {s}": dict(variant="rho0.1-r0", seed=s, edge_f1=0.82) for s in (0, 1)})
+    v = paper_runs.rule_verdicts(results, planted)
+    assert v["HSAE ρ=0.1 r=0"] == ("replaces the default", [])
+    assert v["HSAE ρ=0"] == ("passes, not chosen", ["HSAE ρ=0.1 r=0 has the higher per-pair P(p|c): 0.695 against 0.645"])
+    assert v["HSAE r=0"][0] == v["HSAE ρ=0.1"][0] == "does not replace the default"
     results["runs"]["HSAE ρ=0 1"]["l0_within_5pct"] = False
     assert paper_runs.rule_verdicts(results, planted)["HSAE ρ=0"][1] == ["seed 1: L0 not within ±5% on every level"]

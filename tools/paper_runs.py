@@ -234,8 +234,9 @@ REFERENCE, PLANTED_REFERENCE, RULE_SEEDS, RULE_TOLERANCE = "HSAE 10M", "hsae", (
 
 
 def rule_verdicts(results: dict, planted: dict) -> dict:
-    """{candidate: (verdict, reasons)}: 'replaces the default', 'does not replace the default' (as soon as one
-    finished seed or the planted forest fails) or 'waiting' (for seeds). A candidate
+    """{candidate: (verdict, reasons)}: 'replaces the default', 'passes' (while another candidate is still waiting),
+    'passes, not chosen' (another that passes has the higher per-pair P(p|c)), 'does not replace the default' (as soon
+    as one finished seed or the planted forest fails) or 'waiting' (for seeds). A candidate
     must, on every seed against the default's same seed: have a higher per-pair P(p|c), a Hamming no higher, EV
     and CE score no lower by more than RULE_TOLERANCE, and every level within ±5% of the target; and on the planted forest a mean
     edge F1 no lower than the default's by more than the default's own seed range."""
@@ -262,8 +263,21 @@ def rule_verdicts(results: dict, planted: dict) -> dict:
             fails.append(f"planted edge F1 {sum(cf) / len(cf):.3f} below the default's {sum(ref_f1) / len(ref_f1):.3f} "
                          f"by more than its seed range {max(ref_f1) - min(ref_f1):.3f}")
         out[cand] = (("does not replace the default", fails) if fails else
-                     ("waiting", [f"not finished: {', '.join(missing)}"]) if missing else ("replaces the default", []))
-    return out
+                     ("waiting", [f"not finished: {', '.join(missing)}"]) if missing else ("passes", []))
+    return _choose_among_passing(out, runs)
+
+
+def _choose_among_passing(verdicts: dict, runs: dict) -> dict:
+    "Of the candidates that pass, the one with the higher per-pair P(p|c) (mean over the seeds) replaces the default, once none is waiting."
+    passing = [c for c, (v, _) in verdicts.items() if v == "passes"]
+    waiting = [c for c, (v, _) in verdicts.items() if v == "waiting"]
+    if not passing: return verdicts
+    if waiting: return {**verdicts, **{c: ("passes", [f"the choice among passing settings waits for {', '.join(waiting)}"]) for c in passing}}
+    ppc = {c: sum(runs[c, s]["summary"]["p_parent_given_child"] for s in RULE_SEEDS) / len(RULE_SEEDS) for c in passing}
+    best = max(passing, key=ppc.get)
+    return {**verdicts, best: ("replaces the default", []),
+            **{c: ("passes, not chosen", [f"{best} has the higher per-pair P(p|c): {ppc[best]:.3f} against {ppc[c]:.3f}"])
+               for c in passing if c != best}}
 
 
 def semantic_table(results: dict) -> pd.DataFrame:
