@@ -123,6 +123,7 @@ def hsae_train(
     "Train an HSAE (or its post-hoc baseline) on cached activations; writes a SAELens-loadable run folder."
     import torch
     from hsae_nb.core import HSAEError
+    from dataclasses import replace
     from hsae_nb.core import preset as hsae_preset, train_preset, baseline_config, literal_recipe, seed_everything, PRESETS
     from hsae_nb.model import HSAE
     from hsae_nb.cache import ActivationLoader
@@ -143,7 +144,9 @@ def hsae_train(
                 activation=None if activation is None else _one_or_per_level(activation, str),
                 widths=None if widths is None else tuple(int(w) for w in widths.split(",")))
     cfg = hsae_preset(preset, d_in=loader.d_in, **{k: v for k, v in over.items() if v is not None})
-    if literal: cfg, tcfg = literal_recipe(cfg, tcfg)
+    if literal:                      # the paper's schedule and weights; a --rho or --perturb-rate given here still wins
+        cfg, tcfg = literal_recipe(cfg, tcfg)
+        cfg = replace(cfg, **{k: v for k, v in dict(rho=rho, perturb_rate=perturb_rate).items() if v is not None})
     if baseline: cfg, tcfg = baseline_config(cfg, tcfg)
     check_memory(cfg, tcfg.batch_size, tcfg.kernel, get_device(device))      # before the model's weights are allocated
     trainer = Trainer(HSAE(cfg, generator=seed_everything(seed)), tcfg, loader, run_dir=run_dir, resume=resume,

@@ -12,11 +12,11 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'ACTIVATIONS', 'DEAD_MODES', 'KERNELS', 'RENAMED_FIELDS',
-           'ADDED_FIELDS', 'PRESETS', 'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError', 'HSAEConfig',
-           'per_level', 'TrainConfig', 'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict',
-           'preset', 'train_preset', 'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json',
-           'read_json', 'lock_folder', 'unlock_folder', 'lock_holder']
+__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'ACTIVATIONS', 'PAPER_WEIGHTS', 'DEAD_MODES', 'KERNELS',
+           'RENAMED_FIELDS', 'ADDED_FIELDS', 'PRESETS', 'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError',
+           'HSAEConfig', 'per_level', 'TrainConfig', 'baseline_config', 'literal_recipe', 'config_to_dict',
+           'config_from_dict', 'preset', 'train_preset', 'seed_everything', 'get_device', 'sparse_stream',
+           'atomic_write', 'write_json', 'read_json', 'lock_folder', 'unlock_folder', 'lock_holder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -44,6 +44,7 @@ SIMILARITIES = ("encoder", "decoder", "coact")
 CONTROLLERS = ("pi", "paper")                     # λ controllers (01_level)
 TREE_SHAPES = ("partial", "binary", "full")          # how children pick parents (02_structure)
 ACTIVATIONS = ("jumprelu", "topk", "batchtopk")    # level activations (01_level)
+PAPER_WEIGHTS = dict(rho=0.01, perturb_rate=0.05)   # the paper's ρ and r (§6): kept by literal_recipe and the 'paper' preset
 
 @dataclass
 class HSAEConfig:
@@ -191,8 +192,9 @@ def baseline_config(cfg: HSAEConfig, tcfg: TrainConfig) -> tuple:
 
 # %% ../nbs/00_core.ipynb #5136ab2d
 def literal_recipe(cfg: HSAEConfig, tcfg: TrainConfig) -> tuple:
-    "The paper's schedule read literally: velocity λ rule, forest and coupling from step 0, ghost grads, no threshold trim, thresholds from step 0."
-    return replace(cfg, controller="paper", couple_after=0), replace(tcfg, dead_mode="ghost", threshold_trim=0.0, topk_warmup=0.0)
+    "The paper's recipe read literally: its ρ and r, velocity λ rule, forest and coupling from step 0, ghost grads, no threshold trim, thresholds from step 0."
+    return (replace(cfg, controller="paper", couple_after=0, **PAPER_WEIGHTS),
+            replace(tcfg, dead_mode="ghost", threshold_trim=0.0, topk_warmup=0.0))
 
 # %% ../nbs/00_core.ipynb #6129ead2
 def config_to_dict(cfg) -> dict:
@@ -219,7 +221,7 @@ PRESETS = {
                   train=dict(lr=1e-3, batch_size=512, total_steps=1200, checkpoint_every=200, threshold_lr_mult=20.0)),
     "small": dict(hsae=dict(d_in=576, widths=(1024, 2048, 4096, 8192), target_l0=32, update_every=2000),
                   train=dict(lr=4e-4, batch_size=1024, total_steps=20_000, checkpoint_every=1000, threshold_lr_mult=20.0)),
-    "paper": dict(hsae=dict(d_in=576, widths=(2048, 4096, 8192, 16384), target_l0=50, update_every=5000),
+    "paper": dict(hsae=dict(d_in=576, widths=(2048, 4096, 8192, 16384), target_l0=50, update_every=5000, **PAPER_WEIGHTS),
                   train=dict(lr=7e-5, batch_size=1024, total_steps=100_000, checkpoint_every=2000, threshold_lr_mult=20.0)),
 }
 

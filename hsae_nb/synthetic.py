@@ -128,16 +128,16 @@ def compare_on_forest(seed: int, steps: int = 3000, d: int = 32, n_roots: int = 
     return rows
 
 # %% ../nbs/10_synthetic.ipynb #7f4d03fe
-# Ablations of the default HSAE: what each changes in HSAEConfig (r is perturb_rate, ρ is rho).
+# Ablations of the `hsae` variant (ρ 0.01, r 0.05): what each changes in HSAEConfig (r is perturb_rate, ρ is rho).
 PLANTED_ABLATIONS = {"r0": dict(perturb_rate=0.0), "rho0": dict(rho=0.0), "rho0.1": dict(rho=0.1),
                      "rho0.1-r0": dict(rho=0.1, perturb_rate=0.0), "rho1-r0": dict(rho=1.0, perturb_rate=0.0)}
 PLANTED_VARIANTS = ("hsae", "posthoc", "literal", "topk", "batchtopk", "topk-posthoc", *PLANTED_ABLATIONS)
 
 def planted_configs(variant: str, d: int, widths, target_l0: float, steps: int, seed: int, batch: int = 1024) -> tuple:
     "(HSAEConfig, TrainConfig) of one benchmark variant."
-    from hsae_nb.core import HSAEConfig, TrainConfig, baseline_config, literal_recipe
+    from hsae_nb.core import HSAEConfig, TrainConfig, baseline_config, literal_recipe, PAPER_WEIGHTS
     if variant not in PLANTED_VARIANTS: raise HSAEError(f"unknown variant {variant!r}; choose from {PLANTED_VARIANTS}")
-    cfg = HSAEConfig(d_in=d, widths=tuple(widths), target_l0=target_l0, update_every=250,
+    cfg = HSAEConfig(d_in=d, widths=tuple(widths), target_l0=target_l0, update_every=250, **PAPER_WEIGHTS,   # the table's reference
                      activation="topk" if variant.startswith("topk") else "batchtopk" if variant == "batchtopk" else "jumprelu")
     tcfg = TrainConfig(lr=3e-3, batch_size=batch, total_steps=steps, threshold_lr_mult=20.0, seed=seed,
                        checkpoint_every=10 ** 9, log_every=50)
