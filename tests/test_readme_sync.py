@@ -53,3 +53,18 @@ def test_summary_verdict_follows_the_numbers():
     assert "**better aligned than**" in s and "not all larger than the spread" in s
     mixed = dict(bad, hamming=(10.0, 10.4))
     assert "some hierarchy metrics" in readme_sync.summary_paragraph(_results(mixed, bad))
+
+
+def test_the_rules_winner_is_named_with_its_numbers():
+    "Once a candidate replaces the default, the opening paragraph says which weights and how they did at their budget."
+    base = dict(hamming=(14.0, 14.5), p_parent_given_child=(0.65, 0.66), p_child_given_parent=(0.36, 0.37))
+    res = _results(dict(hamming=(10.0, 10.4), p_parent_given_child=(0.70, 0.71), p_child_given_parent=(0.40, 0.41)), base)
+    for variant, ham in (("HSAE 10M", (12.0, 12.4)), ("HSAE ρ=0.1", (8.0, 8.2))):
+        for seed in (0, 1):
+            res["runs"][f"{variant} seed {seed}"] = dict(variant=variant, seed=seed, tokens_trained=10_240_000, l0_within_5pct=True,
+                                                         summary=dict(l0=20.0, explained_variance_legacy=0.78, hamming=ham[seed],
+                                                                      p_parent_given_child=0.66, p_child_given_parent=0.40))
+    assert "default weights" not in readme_sync.summary_paragraph(res)              # no winner: nothing said
+    s = readme_sync.summary_paragraph(res, "HSAE ρ=0.1")
+    assert "default weights are now **ρ 0.1, r 0.05** (`HSAE ρ=0.1`)" in s and "10.2M tokens" in s, s
+    assert "Hamming 8.10 ± 0.10 vs 12.20 ± 0.20" in s and "post-hoc" not in s.split("default weights")[1], s   # no post-hoc 10M run here

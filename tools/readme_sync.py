@@ -22,9 +22,8 @@ STATEMENTS, SEMANTIC = ROOT / "nbs" / "results" / "paper_statements.md", ROOT / 
 REPRO_HEADING, NEXT_HEADING, STATEMENTS_CELL = "## Reproducing the paper at small scale", "\n## ", "## What the runs show"
 
 
-def rule_list(results: dict, planted: dict) -> str:
-    "The rule for changing the default, applied to the finished runs (tools/paper_runs.py: rule_verdicts)."
-    v = paper_runs.rule_verdicts(results, planted)
+def rule_list(v: dict) -> str:
+    "The rule for changing the default, applied to the finished runs (`v`: tools/paper_runs.py's rule_verdicts)."
     lines = [f"**The rule, applied to the finished runs** (`paper_runs.rule_verdicts`, against `{paper_runs.REFERENCE}` seed "
              f"by seed and the planted forest):", ""]
     lines += [f"- {cand}: **{verdict}**" + (f" ({'; '.join(why)})" if why else "") for cand, (verdict, why) in v.items()]
@@ -74,8 +73,32 @@ HIERARCHY = [("hamming", "Hamming", -1), ("p_parent_given_child", "P(parent|chil
              ("p_child_given_parent", "P(child|parent)", 1)]      # (column, name, +1 when higher is better)
 
 
-def summary_paragraph(results: dict) -> str:
-    "The README's opening answer, HSAE against post-hoc, worded from the numbers (the verdict too)."
+def winner_weights(winner: str) -> str:
+    "'ρ 0.1, r 0.05': the structural-loss weight and substitution rate of a reproduction variant."
+    from hsae_nb.core import PAPER_WEIGHTS
+    w = {**PAPER_WEIGHTS, **{k: v for k, v in paper_runs.VARIANTS[winner][2].items() if k in PAPER_WEIGHTS}}
+    return f"ρ {w['rho']:g}, r {w['perturb_rate']:g}"
+
+
+def default_sentence(results: dict, winner: str | None) -> str:
+    "What the rule chose as the default, with its numbers against the paper's weights and post-hoc at the same budget."
+    t = paper_runs.seed_table(results)
+    if winner is None or not {winner, paper_runs.REFERENCE} <= set(t.index): return ""
+    w, r = t.loc[winner], t.loc[paper_runs.REFERENCE]
+    ph = t.loc["post-hoc 10M"] if "post-hoc 10M" in t.index else None
+    n = lambda row: len(row["seeds"].split(","))
+    pm = lambda row, k, d: f"{row[k]:.{d}f}" + (f" ± {row[k + '_spread'] / 2:.{d}f}" if n(row) > 1 else "")
+    vals = lambda k, d: f"{pm(w, k, d)} vs {pm(r, k, d)}" + (f" vs {pm(ph, k, d)}" if ph is not None else "")
+    seeds = lambda row: f"{n(row)} seed{'s' if n(row) > 1 else ''}"
+    who = f"the paper's ρ 0.01, r 0.05 ({seeds(r)})" + (f" and post-hoc ({seeds(ph)})" if ph is not None else "")
+    return (f"The package's default weights are now **{winner_weights(winner)}** (`{winner}`), chosen by a rule stated before "
+            f"its deciding runs: at {w['tokens_M']:.1f}M tokens ({seeds(w)}) against {who}: "
+            f"Hamming {vals('hamming', 2)}, P(parent|child) {vals('p_parent_given_child', 3)}, P(child|parent) "
+            f"{vals('p_child_given_parent', 3)}, EV {vals('explained_variance_legacy', 3)}. ")
+
+
+def summary_paragraph(results: dict, winner: str | None = None) -> str:
+    "The README's opening answer, HSAE against post-hoc, worded from the numbers (the verdict too), and the default the rule chose."
     t = paper_runs.seed_table(results)
     if not {"HSAE", "post-hoc"} <= set(t.index): return f"{SUMMARY_START} The main pair has not finished yet."
     h, p = t.loc["HSAE"], t.loc["post-hoc"]
@@ -95,7 +118,7 @@ def summary_paragraph(results: dict) -> str:
             f"{p['explained_variance_legacy']:.3f}" + (" (mean ± half the spread over seeds). " if seeds > 1 else ". ")
             + ("The margins are larger than the spread between seeds. " if seeds > 1 and separated else
                "The margins are not all larger than the spread between seeds. " if seeds > 1 else "One seed: not yet a result. ")
-            + "Seeds, ablations and what is still open: [Reproducing the paper at small scale](#reproducing-the-paper-at-small-scale).")
+            + default_sentence(results, winner) + "Seeds, ablations and what is still open: [Reproducing the paper at small scale](#reproducing-the-paper-at-small-scale).")
 
 
 def replace_paragraph(text: str, start: str, paragraph: str) -> str:
@@ -115,10 +138,10 @@ def replace_table(text: str, table: str) -> str:
     return "\n".join(lines[:start] + new + lines[end:])
 
 
-def synced_readme(text: str, results: dict, rules: str) -> dict:
+def synced_readme(text: str, results: dict, rules: str, winner: str | None = None) -> dict:
     "{part name: README text with that part regenerated}, applied in turn, so the last value is the whole new README."
     out = {}
-    out["summary"] = text = replace_paragraph(text, SUMMARY_START, summary_paragraph(results))
+    out["summary"] = text = replace_paragraph(text, SUMMARY_START, summary_paragraph(results, winner))
     speed = "\n".join(l for l in speed_md.speed_table().split("\n") if l.startswith("|"))
     out["speed table"] = text = replace_table(text, speed)
     out["planted table"] = text = replace_table(text, planted_md.planted_table())
@@ -142,9 +165,11 @@ def statements_cell(nb: dict) -> dict:
 def _generate(readme: Path, paper_nb: Path) -> tuple:
     "(stale part names, the new README text, 20_paper with its new statements cell), the results files read once."
     results = json.loads(paper_runs.RESULTS.read_text())
-    rules = rule_list(results, json.loads(planted_md.PLANTED_JSON.read_text()))
+    verdicts = paper_runs.rule_verdicts(results, json.loads(planted_md.PLANTED_JSON.read_text()))
+    rules = rule_list(verdicts)
+    winner = next((c for c, (v, _) in verdicts.items() if v == "replaces the default"), None)
     before, names = readme.read_text(), []
-    for name, after in synced_readme(before, results, rules).items():
+    for name, after in synced_readme(before, results, rules, winner).items():
         if after != before: names.append(f"README: {name}")
         before = after
     nb = json.loads(paper_nb.read_text())
