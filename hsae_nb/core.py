@@ -52,7 +52,7 @@ class HSAEConfig:
     d_in: int = 576                                   # width D of the activations being reconstructed
     widths: tuple = (2048, 4096, 8192, 16384)         # dictionary size of each level, strictly increasing
     target_l0: float | tuple = 50.0                   # the L0 the λ controllers steer toward: one value, or one per level
-    rho: float = 0.01                                 # weight ρ of the parent-children structural loss
+    rho: float = 0.1                                  # weight ρ of the parent-children structural loss (the paper's 0.01: PAPER_WEIGHTS)
     perturb_rate: float = 0.05                        # r: probability that a parent is replaced by its children
     perturb_per_example: bool = False                 # draw one substitution mask per example instead of per step
     perturb_childless: bool = False                   # literal reading: childless features are dropped when drawn

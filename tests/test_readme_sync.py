@@ -68,3 +68,12 @@ def test_the_rules_winner_is_named_with_its_numbers():
     s = readme_sync.summary_paragraph(res, "HSAE ρ=0.1")
     assert "default weights are now **ρ 0.1, r 0.05** (`HSAE ρ=0.1`)" in s and "10.2M tokens" in s, s
     assert "Hamming 8.10 ± 0.10 vs 12.20 ± 0.20" in s and "post-hoc" not in s.split("default weights")[1], s   # no post-hoc 10M run here
+
+
+def test_missing_runs_are_named_until_every_run_is_in():
+    import paper_runs
+    everything = {paper_runs.run_name(v, s): {} for v, s, _, _ in paper_runs.all_runs()}
+    assert readme_sync._missing_runs(dict(runs=everything)) == ""
+    del everything["HSAE literal seed 1"]
+    assert "Not in the table yet" in readme_sync._missing_runs(dict(runs=everything))
+    assert readme_sync._missing_runs(dict(runs=everything)).endswith(": HSAE literal seed 1. ")

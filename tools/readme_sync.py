@@ -30,6 +30,12 @@ def rule_list(v: dict) -> str:
     return "\n".join(lines)
 
 
+def _missing_runs(results: dict) -> str:
+    "A sentence naming the planned runs the results do not hold yet (empty when every run is in)."
+    missing = [paper_runs.run_name(v, sd) for v, sd, _, _ in paper_runs.all_runs() if paper_runs.run_name(v, sd) not in results["runs"]]
+    return f"Not in the table yet (training; they resume from their checkpoints): {', '.join(missing)}. " if missing else ""
+
+
 def reproduction_section(results: dict, rules: str) -> str:
     "The README section from its heading up to (not including) the next one."
     table = paper_runs.markdown_table(results)
@@ -45,7 +51,9 @@ vectors (docstrings of the standard library and 14 installed packages; 95% of th
 vector of the other 5% for evaluation), levels 256/512/1024/2048, target L0 20 on every level, batches of 1024,
 the package's default recipe (PI controller with the threshold trim, coupling from the end of warm-up,
 re-assignment every 1000 steps, dead features revived; every level trained by its thresholds from step 0 - the
-start by rank, added after these runs began, is off for all of them), lr 1e-3. HSAE and its post-hoc baseline train 20k steps
+start by rank, added after these runs began, is off for all of them), lr 1e-3. `HSAE` and every variant not named by its
+ρ use the paper's weights ρ 0.01, r 0.05 (the package's default when the runs began; `HSAE ρ=0.1` is the default now).
+HSAE and its post-hoc baseline train 20k steps
 (20.5M tokens, about 4 passes); the ablations 10k steps (10.2M) beside an HSAE and a post-hoc run of 10k steps.
 CE score: each level spliced into the LM in turn on 64 held-out sequences. A row is a comparison only when every
 level of every seed ended within ±5% of the target L0 (column "L0 ±5%?"). Means over seeds ± half their spread
@@ -61,7 +69,7 @@ level of every seed ended within ±5% of the target L0 (column "L0 ±5%?"). Mean
 
 {SEMANTIC.read_text().strip()}
 
-Runs still missing from the table are being trained (they resume from their checkpoints); the earlier 1M-token
+{_missing_runs(results)}The earlier 1M-token
 reproduction with the paper's λ rule and coupling from step 0 is kept in `nbs/results/paper_reproduction_1M.json`:
 there L0 ended 10–30% off target and differed between runs, which is why its comparisons meant little.
 
@@ -113,7 +121,8 @@ def summary_paragraph(results: dict, winner: str | None = None) -> str:
     metrics = ", ".join(f"{name} {pm(h, k, 3)} vs {pm(p, k, 3)}" if k != "hamming" else
                         f"{name} {pm(h, k, 2)} vs {pm(p, k, 2)} (lower is better)" for k, name, _ in HIERARCHY)
     return (f"{SUMMARY_START} On SmolLM2-135M activations (block 15; levels 256/512/1024/2048; {h['tokens_M']:.1f}M training "
-            f"tokens; {matched}; {seeds} seed{'s' if seeds > 1 else ''} each), HSAE's forest is **{verdict}** the same "
+            f"tokens; {matched}; {seeds} seed{'s' if seeds > 1 else ''} each), HSAE's forest (the paper's weights ρ 0.01, r 0.05) "
+            f"is **{verdict}** the same "
             f"SAEs linked after training (post-hoc): {metrics}, at explained variance {h['explained_variance_legacy']:.3f} vs "
             f"{p['explained_variance_legacy']:.3f}" + (" (mean ± half the spread over seeds). " if seeds > 1 else ". ")
             + ("The margins are larger than the spread between seeds. " if seeds > 1 and separated else
