@@ -143,10 +143,11 @@ def hsae_train(
                 couple_after=couple_after, controller=controller,
                 activation=None if activation is None else _one_or_per_level(activation, str),
                 widths=None if widths is None else tuple(int(w) for w in widths.split(",")))
-    cfg = hsae_preset(preset, d_in=loader.d_in, **{k: v for k, v in over.items() if v is not None})
-    if literal:                      # the paper's schedule and weights; a --rho or --perturb-rate given here still wins
+    given = {k: v for k, v in over.items() if v is not None}
+    cfg = hsae_preset(preset, d_in=loader.d_in, **given)
+    if literal:                      # the paper's recipe, with what was given on the command line on top of it
         cfg, tcfg = literal_recipe(cfg, tcfg)
-        cfg = replace(cfg, **{k: v for k, v in dict(rho=rho, perturb_rate=perturb_rate).items() if v is not None})
+        cfg, tcfg = replace(cfg, **given), replace(tcfg, **t)
     if baseline: cfg, tcfg = baseline_config(cfg, tcfg)
     check_memory(cfg, tcfg.batch_size, tcfg.kernel, get_device(device))      # before the model's weights are allocated
     trainer = Trainer(HSAE(cfg, generator=seed_everything(seed)), tcfg, loader, run_dir=run_dir, resume=resume,

@@ -83,6 +83,15 @@ def test_a_variants_weights_win_over_the_protocols(tiny_run, monkeypatch):
         assert (hsae["rho"], hsae["perturb_rate"]) == want, variant
 
 
+def test_variant_weights_follow_protocol_and_overrides():
+    from hsae_nb.core import PAPER_WEIGHTS
+    assert paper_runs.variant_weights("HSAE") == paper_runs.variant_weights("HSAE literal") == PAPER_WEIGHTS
+    assert paper_runs.variant_weights("HSAE ρ=0.1") == dict(PAPER_WEIGHTS, rho=paper_runs.VARIANTS["HSAE ρ=0.1"][2]["rho"])
+    assert paper_runs.variant_weights("HSAE ρ=0.1 r=0") == paper_runs.VARIANTS["HSAE ρ=0.1 r=0"][2]
+    assert paper_runs.variant_weights("post-hoc 10M") == dict(rho=0.0, perturb_rate=0.0)
+    assert paper_runs.weights_text(dict(rho=0.1, perturb_rate=0.0)) == "ρ 0.1, r 0"
+
+
 def test_again_evaluates_without_touching_the_model(tiny_run, monkeypatch):
     "--again re-evaluates a finished run: model files keep their times, so results kept by hsae_eval survive."
     monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", batch_size=64, checkpoint_every=10, test_fraction=0.3))

@@ -61,6 +61,16 @@ PAPER_REFERENCE = {
 def run_name(variant: str, seed: int) -> str: return f"{variant} seed {seed}"
 
 
+def variant_weights(variant: str) -> dict:
+    "The ρ and r a variant trains with: the protocol's (the paper's), replaced by its own; post-hoc has neither."
+    over = VARIANTS[variant][2]
+    if over.get("baseline"): return dict(rho=0.0, perturb_rate=0.0)
+    return {k: over.get(k, PROTOCOL[k]) for k in ("rho", "perturb_rate")}
+
+
+def weights_text(w: dict) -> str: return f"ρ {w['rho']:g}, r {w['perturb_rate']:g}"
+
+
 def run_folder(runs: Path, variant: str, seed: int) -> Path:
     slug = variant.replace(" ", "_").replace("=", "").replace("ρ", "rho").replace(".", "p")
     return runs / f"{slug}_s{seed}"

@@ -36,9 +36,10 @@ def _missing_runs(results: dict) -> str:
     return f"Not in the table yet (training; they resume from their checkpoints): {', '.join(missing)}. " if missing else ""
 
 
-def reproduction_section(results: dict, rules: str) -> str:
+def reproduction_section(results: dict, rules: str, winner: str | None = None) -> str:
     "The README section from its heading up to (not including) the next one."
     table = paper_runs.markdown_table(results)
+    now = f"; `{winner}` is the default now" if winner else ""
     return f"""{REPRO_HEADING}
 
 `tools/paper_runs.py` trains and evaluates every run of the reproduction, resumably (checkpoints every 500
@@ -52,7 +53,7 @@ vector of the other 5% for evaluation), levels 256/512/1024/2048, target L0 20 o
 the package's default recipe (PI controller with the threshold trim, coupling from the end of warm-up,
 re-assignment every 1000 steps, dead features revived; every level trained by its thresholds from step 0 - the
 start by rank, added after these runs began, is off for all of them), lr 1e-3. `HSAE` and every variant not named by its
-ρ use the paper's weights ρ 0.01, r 0.05 (the package's default when the runs began; `HSAE ρ=0.1` is the default now).
+ρ use the paper's weights {paper_runs.weights_text(paper_runs.variant_weights("HSAE"))} (the package's default when the runs began{now}).
 HSAE and its post-hoc baseline train 20k steps
 (20.5M tokens, about 4 passes); the ablations 10k steps (10.2M) beside an HSAE and a post-hoc run of 10k steps.
 CE score: each level spliced into the LM in turn on 64 held-out sequences. A row is a comparison only when every
@@ -81,26 +82,24 @@ HIERARCHY = [("hamming", "Hamming", -1), ("p_parent_given_child", "P(parent|chil
              ("p_child_given_parent", "P(child|parent)", 1)]      # (column, name, +1 when higher is better)
 
 
-def winner_weights(winner: str) -> str:
-    "'ρ 0.1, r 0.05': the structural-loss weight and substitution rate of a reproduction variant."
-    from hsae_nb.core import PAPER_WEIGHTS
-    w = {**PAPER_WEIGHTS, **{k: v for k, v in paper_runs.VARIANTS[winner][2].items() if k in PAPER_WEIGHTS}}
-    return f"ρ {w['rho']:g}, r {w['perturb_rate']:g}"
+def _seeds(row) -> int: return len(row["seeds"].split(","))
 
 
-def default_sentence(results: dict, winner: str | None) -> str:
-    "What the rule chose as the default, with its numbers against the paper's weights and post-hoc at the same budget."
-    t = paper_runs.seed_table(results)
+def _mean_pm(row, k: str, digits: int) -> str:
+    "A seed-table cell: the mean, ± half the spread when the row has more than one seed."
+    return f"{row[k]:.{digits}f}" + (f" ± {row[k + '_spread'] / 2:.{digits}f}" if _seeds(row) > 1 else "")
+
+
+def default_sentence(t, winner: str | None) -> str:
+    "What the rule chose as the default (`t`: the seed table), with its numbers against the paper's weights and post-hoc at the same budget."
     if winner is None or not {winner, paper_runs.REFERENCE} <= set(t.index): return ""
-    w, r = t.loc[winner], t.loc[paper_runs.REFERENCE]
-    ph = t.loc["post-hoc 10M"] if "post-hoc 10M" in t.index else None
-    n = lambda row: len(row["seeds"].split(","))
-    pm = lambda row, k, d: f"{row[k]:.{d}f}" + (f" ± {row[k + '_spread'] / 2:.{d}f}" if n(row) > 1 else "")
-    vals = lambda k, d: f"{pm(w, k, d)} vs {pm(r, k, d)}" + (f" vs {pm(ph, k, d)}" if ph is not None else "")
-    seeds = lambda row: f"{n(row)} seed{'s' if n(row) > 1 else ''}"
-    who = f"the paper's ρ 0.01, r 0.05 ({seeds(r)})" + (f" and post-hoc ({seeds(ph)})" if ph is not None else "")
-    return (f"The package's default weights are now **{winner_weights(winner)}** (`{winner}`), chosen by a rule stated before "
-            f"its deciding runs: at {w['tokens_M']:.1f}M tokens ({seeds(w)}) against {who}: "
+    rows = [t.loc[winner], t.loc[paper_runs.REFERENCE]] + ([t.loc["post-hoc 10M"]] if "post-hoc 10M" in t.index else [])
+    vals = lambda k, d: " vs ".join(_mean_pm(row, k, d) for row in rows)
+    seeds = lambda row: f"{_seeds(row)} seed{'s' if _seeds(row) > 1 else ''}"
+    weights = lambda v: paper_runs.weights_text(paper_runs.variant_weights(v))
+    who = f"the paper's {weights(paper_runs.REFERENCE)} ({seeds(rows[1])})" + (f" and post-hoc ({seeds(rows[2])})" if len(rows) > 2 else "")
+    return (f"The package's default weights are now **{weights(winner)}** (`{winner}`), chosen by a rule stated before "
+            f"its deciding runs: at {rows[0]['tokens_M']:.1f}M tokens ({seeds(rows[0])}) against {who}: "
             f"Hamming {vals('hamming', 2)}, P(parent|child) {vals('p_parent_given_child', 3)}, P(child|parent) "
             f"{vals('p_child_given_parent', 3)}, EV {vals('explained_variance_legacy', 3)}. ")
 
@@ -113,21 +112,21 @@ def summary_paragraph(results: dict, winner: str | None = None) -> str:
     wins = [sign * (h[k] - p[k]) > 0 for k, _, sign in HIERARCHY]
     verdict = ("better aligned than" if all(wins) else "worse aligned than" if not any(wins)
                else "better on some hierarchy metrics and worse on others than")
-    seeds = len(h["seeds"].split(","))
+    seeds = _seeds(h)
     # one seed's margin beats the spread when the worse HSAE seed still beats the better post-hoc seed
     separated = all(sign * (h[k] - p[k]) > (h[k + "_spread"] + p[k + "_spread"]) / 2 for k, _, sign in HIERARCHY)
     matched = "every level of every run within ±5% of L0 20" if h["l0_ok"] and p["l0_ok"] else "**not** every level within ±5% of L0 20"
-    pm = lambda row, k, d: f"{row[k]:.{d}f}" + (f" ± {row[k + '_spread'] / 2:.{d}f}" if seeds > 1 else "")
-    metrics = ", ".join(f"{name} {pm(h, k, 3)} vs {pm(p, k, 3)}" if k != "hamming" else
-                        f"{name} {pm(h, k, 2)} vs {pm(p, k, 2)} (lower is better)" for k, name, _ in HIERARCHY)
+    metrics = ", ".join(f"{name} {_mean_pm(h, k, 3)} vs {_mean_pm(p, k, 3)}" if k != "hamming" else
+                        f"{name} {_mean_pm(h, k, 2)} vs {_mean_pm(p, k, 2)} (lower is better)" for k, name, _ in HIERARCHY)
     return (f"{SUMMARY_START} On SmolLM2-135M activations (block 15; levels 256/512/1024/2048; {h['tokens_M']:.1f}M training "
-            f"tokens; {matched}; {seeds} seed{'s' if seeds > 1 else ''} each), HSAE's forest (the paper's weights ρ 0.01, r 0.05) "
+            f"tokens; {matched}; {seeds} seed{'s' if seeds > 1 else ''} each), HSAE's forest (the paper's weights "
+            f"{paper_runs.weights_text(paper_runs.variant_weights('HSAE'))}) "
             f"is **{verdict}** the same "
             f"SAEs linked after training (post-hoc): {metrics}, at explained variance {h['explained_variance_legacy']:.3f} vs "
             f"{p['explained_variance_legacy']:.3f}" + (" (mean ± half the spread over seeds). " if seeds > 1 else ". ")
             + ("The margins are larger than the spread between seeds. " if seeds > 1 and separated else
                "The margins are not all larger than the spread between seeds. " if seeds > 1 else "One seed: not yet a result. ")
-            + default_sentence(results, winner) + "Seeds, ablations and what is still open: [Reproducing the paper at small scale](#reproducing-the-paper-at-small-scale).")
+            + default_sentence(t, winner) + "Seeds, ablations and what is still open: [Reproducing the paper at small scale](#reproducing-the-paper-at-small-scale).")
 
 
 def replace_paragraph(text: str, start: str, paragraph: str) -> str:
@@ -156,7 +155,7 @@ def synced_readme(text: str, results: dict, rules: str, winner: str | None = Non
     out["planted table"] = text = replace_table(text, planted_md.planted_table())
     start = text.index(REPRO_HEADING)
     end = text.index(NEXT_HEADING, start + len(REPRO_HEADING)) + 1
-    out["reproduction section"] = text[:start] + reproduction_section(results, rules) + text[end:]
+    out["reproduction section"] = text[:start] + reproduction_section(results, rules, winner) + text[end:]
     return out
 
 
