@@ -1,6 +1,6 @@
 """Throughput of one HSAE training step, beside a dense reference SAE step and the machine's GEMM roofline.
 
-    python bench/step.py [--shapes small,paper] [--steps N] [--out bench/results/step.json]
+    python bench/step.py [--shapes small,planted,paper] [--steps N] [--device cpu|cuda] [--bf16] [--out bench/results/step.json]
 
 Writes JSON with, per shape: tokens_per_s (the real Trainer.train_step on the path 'auto' picks: 4 levels,
 structural loss, perturbation, Adam, renorm), tokens_per_s_by_path (the sparse and the dense step),
@@ -8,7 +8,8 @@ vs_roofline (tokens_per_s / roofline_tokens_per_s), dense_reference_tokens_per_s
 same widths, dense matmuls, same optimiser), roofline_tokens_per_s (measured fp32 GEMM rate / the
 FLOPs of a dense step), hierarchy_fraction (structural loss + perturbation, measured as the step's
 median time minus the median of the same step with rho = r = 0, steps alternating between the two, plus one forest re-assignment amortised over update_every
-steps, as a share of step time), a breakdown of the step into parts, the profiler's top ops, peak RSS,
+steps, as a share of step time), hsae_over_posthoc (that median step over the ρ = r = 0 one: what the
+hierarchy costs against training the same levels alone and linking them afterwards), a breakdown of the step into parts, the profiler's top ops, peak RSS,
 and the machine.
 Benchmarks measure; they assert nothing.
 """
@@ -25,6 +26,8 @@ from hsae_nb.sparse import choose_kernel, sparse_encode
 
 SHAPES = {
     "small": dict(d=576, widths=(256, 512, 1024, 2048), batch=1024, target_l0=20, update_every=300),
+    # the planted-forest benchmark's levels (nbs/10_synthetic.ipynb) at the batch of the held-out planted runs
+    "planted": dict(d=256, widths=(64, 320, 1344), batch=4096, target_l0=(5, 10, 13), update_every=250),
     "paper": dict(d=576, widths=(2048, 4096, 8192, 16384), batch=4096, target_l0=50, update_every=5000),
 }
 
@@ -37,26 +40,38 @@ def cpu_model():
     return platform.processor()
 
 
+DEVICE = torch.device("cpu")                          # set by --device
+BF16 = False                                          # set by --bf16 (CUDA autocast)
+
+
+def sync():
+    if DEVICE.type == "cuda": torch.cuda.synchronize()
+
+
 def timed(fn, reps):
-    fn()                                              # warm-up
+    fn(); sync()                                      # warm-up
     t = time.perf_counter()
     for _ in range(reps): fn()
+    sync()
     return (time.perf_counter() - t) / reps
 
 
 def gemm_gflops(B, d, F):
-    a, w = torch.randn(B, d), torch.randn(d, F)
-    sec = timed(lambda: a @ w, 3)
+    a, w = torch.randn(B, d, device=DEVICE), torch.randn(d, F, device=DEVICE)
+    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=BF16):
+        sec = timed(lambda: a @ w, 10 if DEVICE.type == "cuda" else 3)
     return 2 * B * d * F / sec / 1e9
 
 
 def batch_of(d, B, g):
     x = torch.randn(B, d, generator=g)
-    return x * math.sqrt(d) / x.norm(dim=-1, keepdim=True)
+    return (x * math.sqrt(d) / x.norm(dim=-1, keepdim=True)).to(DEVICE)
 
 
 def machine() -> dict:
-    return dict(cpu=cpu_model(), threads=torch.get_num_threads(), torch=torch.__version__, python=platform.python_version())
+    m = dict(cpu=cpu_model(), threads=torch.get_num_threads(), torch=torch.__version__, python=platform.python_version())
+    if DEVICE.type == "cuda": m.update(gpu=torch.cuda.get_device_name(DEVICE), cuda=torch.version.cuda)
+    return m
 
 
 def calibrated_model(s):
@@ -64,17 +79,17 @@ def calibrated_model(s):
     g = seed_everything(0)
     cfg = HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], update_every=s["update_every"])
     x = batch_of(s["d"], s["batch"], g)
-    model = HSAE(cfg, generator=g)
-    t = time.perf_counter(); model.assign_hierarchy(0); t_assign = time.perf_counter() - t
+    model = HSAE(cfg, generator=g).to(DEVICE)
+    t = time.perf_counter(); model.assign_hierarchy(0); sync(); t_assign = time.perf_counter() - t
     calibrate_thresholds_(model, x, cfg.target_l0)
     return g, cfg, x, model, t_assign
 
 
 def step_rate(model, s, x, path, steps):
     "Seconds per Trainer.train_step on one path, and the trainer (for the breakdown)."
-    tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none", kernel=path,
+    tcfg = TrainConfig(lr=1e-4, batch_size=s["batch"], total_steps=10_000, dead_mode="none", kernel=path, bf16=BF16,
                        topk_warmup=0.0)     # time the JumpReLU step itself, not the first 30% of a dense level that starts by rank
-    trainer = Trainer(model, tcfg, iter(()), device="cpu", progress=False)
+    trainer = Trainer(model, tcfg, iter(()), device=DEVICE, progress=False)
     trainer.step = 1                                  # past step 0: no re-assignment inside the timed steps
     return timed(lambda: trainer.train_step(x), steps), trainer
 
@@ -90,7 +105,7 @@ def interleaved(model, cfg, s, x, path, variants, rounds):
     for _ in range(rounds):
         for name, (rho, r) in variants.items():
             model.cfg.rho, model.cfg.perturb_rate = rho, r
-            t = time.perf_counter(); trainers[name].train_step(x); times[name].append(time.perf_counter() - t)
+            sync(); t = time.perf_counter(); trainers[name].train_step(x); sync(); times[name].append(time.perf_counter() - t)
     model.cfg.rho, model.cfg.perturb_rate = cfg.rho, cfg.perturb_rate
     return {name: statistics.median(v) for name, v in times.items()}
 
@@ -114,9 +129,12 @@ def parts(model, trainer, x, path, steps):
 def top_ops(trainer, x, n=12):
     "The profiler's view of one step: the n ops with the most self CPU time."
     from torch.profiler import profile, ProfilerActivity
-    with profile(activities=[ProfilerActivity.CPU]) as prof: trainer.train_step(x)
-    ev = sorted(prof.key_averages(), key=lambda e: -e.self_cpu_time_total)[:n]
-    return {e.key: round(e.self_cpu_time_total / 1e6, 4) for e in ev}
+    gpu = DEVICE.type == "cuda"
+    with profile(activities=[ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if gpu else [])) as prof:
+        trainer.train_step(x); sync()
+    own = (lambda e: e.self_device_time_total) if gpu else (lambda e: e.self_cpu_time_total)   # on a GPU: kernel time
+    ev = sorted(prof.key_averages(), key=lambda e: -own(e))[:n]
+    return {e.key: round(own(e) / 1e6, 4) for e in ev}
 
 
 def bench_shape(name, s, steps, dense_path=True):
@@ -137,15 +155,18 @@ def bench_shape(name, s, steps, dense_path=True):
     res["tokens_per_s_by_path"] = {p: s["batch"] / v for p, v in rates.items()}
 
     # dense reference: independent JumpReLU SAEs, plain matmuls, same Adam
-    ref = HSAE(HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], rho=0, perturb_rate=0), generator=g)
+    ref = HSAE(HSAEConfig(d_in=s["d"], widths=s["widths"], target_l0=s["target_l0"], rho=0, perturb_rate=0), generator=g).to(DEVICE)
     calibrate_thresholds_(ref, x, cfg.target_l0)
     ref_opt = torch.optim.Adam(ref.parameters(), lr=1e-4, betas=(0.0, 0.995))
-    def ref_step():
+    def ref_loss():
         loss = 0
         for lv in ref.levels:
             z = x @ lv.W_enc + lv.b_enc
             a = z * (z > lv.threshold)
             loss = loss + (a @ lv.W_dec + lv.b_dec - x).pow(2).sum(-1).mean() + 1e-3 * (z > lv.threshold).float().sum(-1).mean()
+        return loss
+    def ref_step():
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=BF16): loss = ref_loss()
         ref_opt.zero_grad(); loss.backward()
         for lv in ref.levels: remove_parallel_grad_(lv)
         ref_opt.step(); ref.constrain_()
@@ -163,23 +184,30 @@ def bench_shape(name, s, steps, dense_path=True):
         dense_reference_tokens_per_s=s["batch"] / ref_s,
         roofline_tokens_per_s=roofline, gemm_gflops=gflops,
         vs_roofline=s["batch"] / step_s / roofline,
-        hierarchy_fraction=hier_s / full_med_s, hierarchy_seconds=dict(
+        hierarchy_fraction=hier_s / full_med_s, hsae_over_posthoc=full_med_s / plain_s, hierarchy_seconds=dict(
             step_median=full_med_s, plain_step_median=plain_s,
             structural_loss_and_perturbation=max(full_med_s - plain_s, 0.0), assignment=t_assign,
             assignment_amortised=t_assign / s["update_every"]),
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
+    if DEVICE.type == "cuda": res["peak_gpu_memory_mb"] = torch.cuda.max_memory_allocated(DEVICE) / 2 ** 20
     return res
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--shapes", default="small,paper"); ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--shapes", default="small,planted,paper"); ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
+    ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CUDA only), as TrainConfig(bf16=True)")
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "step.json"))
     a = ap.parse_args()
+    global DEVICE, BF16
+    DEVICE, BF16 = torch.device(a.device), a.bf16
+    if BF16 and DEVICE.type != "cuda": ap.error("--bf16 needs --device cuda")
+    if DEVICE.type == "cuda" and not torch.cuda.is_available(): ap.error("--device cuda, but torch sees no CUDA device")
     torch.set_num_threads(os.cpu_count())
-    res = dict(machine=machine(),
-               command=f"python bench/step.py --shapes {a.shapes} --steps {a.steps}")
+    res = dict(machine=machine(), device=a.device, bf16=BF16,
+               command=f"python bench/step.py --shapes {a.shapes} --steps {a.steps} --device {a.device}" + (" --bf16" if BF16 else ""))
     for name in a.shapes.split(","):
         t = time.perf_counter()
         res[name] = bench_shape(name, SHAPES[name], a.steps)

@@ -9,13 +9,13 @@ from typing import NamedTuple, Sequence
 import torch
 from .core import HSAEError, KERNELS, per_level
 from .level import SAELevel, JumpReLUFn, StepFn, topk_entries
-from .structure import SiblingIndex
+from .structure import equal_key_pairs
 from .perturb import Substitution
 from .loss import BatchOutput, total_loss
 
 # %% auto #0
 __all__ = ['SPARSE_MAX_DENSITY', 'SPARSE_MIN_WORK', 'Pattern', 'SpMM', 'SDDMM', 'spmm', 'sddmm', 'SparseActs', 'fired_features',
-           'Take', 'sparse_encode', 'sparse_decode', 'stand_ins', 'PCGroups', 'pc_groups', 'DecoderUses',
+           'Take', 'sparse_encode', 'sparse_decode', 'stand_ins', 'PCStats', 'pc_stats', 'DecoderUses',
            'run_batch_sparse', 'choose_kernel', 'too_dense', 'compare_paths']
 
 # %% ../nbs/04a_sparse.ipynb #952a8639
@@ -75,23 +75,25 @@ def _sampled(pat: Pattern, A_BD, B_ND) -> torch.Tensor:
     return out.values()
 
 class SpMM(torch.autograd.Function):
-    "Y = A W with A given by (vals, pattern), plus Σ_i c_ki ||W_i||² for K coefficient rows (K may be 0)."
+    """Y = A W with A given by (vals, pattern); Σ_i c_ki ||W_i||² for K coefficient rows; and K' zero outputs
+    whose gradient g_k pulls row idx_k of W along the vector r_k (a dot product W[idx_k]·r_k whose value is known)."""
     @staticmethod
-    def forward(ctx, vals, W_ND, pat: Pattern, coef_KN):
+    def forward(ctx, vals, W_ND, pat: Pattern, coef_KN, pull_idx, pull_KD):
         sqn_N = torch.linalg.vector_norm(W_ND, dim=-1).square() if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
-        ctx.save_for_backward(vals, W_ND, coef_KN, sqn_N); ctx.pat = pat
-        return pat.csr(vals) @ W_ND, coef_KN @ sqn_N
+        ctx.save_for_backward(vals, W_ND, coef_KN, sqn_N, pull_idx, pull_KD); ctx.pat = pat
+        return pat.csr(vals) @ W_ND, coef_KN @ sqn_N, W_ND.new_zeros(len(pull_idx))
 
     @staticmethod
-    def backward(ctx, g_BD, g_K):
-        vals, W_ND, coef_KN, sqn_N = ctx.saved_tensors; pat = ctx.pat
+    def backward(ctx, g_BD, g_K, g_pull):
+        vals, W_ND, coef_KN, sqn_N, pull_idx, pull_KD = ctx.saved_tensors; pat = ctx.pat
         g_vals = _sampled(pat, g_BD, W_ND) if ctx.needs_input_grad[0] else None
         g_W = None
         if ctx.needs_input_grad[1]:
             g_W = pat.csr_t(vals) @ g_BD
             if len(coef_KN): g_W.addcmul_(W_ND, (2 * g_K @ coef_KN)[:, None])   # the norm terms, into the same tensor
+            if len(pull_idx): g_W.index_add_(0, pull_idx, pull_KD * g_pull[:, None])   # and the dot-product terms
         g_coef = g_K[:, None] * sqn_N if ctx.needs_input_grad[3] else None
-        return g_vals, g_W, None, g_coef
+        return g_vals, g_W, None, g_coef, None, None
 
 class SDDMM(torch.autograd.Function):
     "vals = (X Wtᵀ) at the pattern; `known` passes values already computed by a dense product."
@@ -109,7 +111,9 @@ class SDDMM(torch.autograd.Function):
 
 def spmm(vals, W_ND, pat: Pattern, norm_coef_KN=None):
     "[B, D] = Σ over the entries of each row of vals·W[col]; with `norm_coef_KN` also the [K] sums Σ_i c_ki ||W_i||²."
-    out, sums = SpMM.apply(vals, W_ND, pat, W_ND.new_zeros(0, len(W_ND)) if norm_coef_KN is None else norm_coef_KN)
+    none = torch.zeros(0, dtype=torch.long, device=W_ND.device)
+    out, sums, _ = SpMM.apply(vals, W_ND, pat, W_ND.new_zeros(0, len(W_ND)) if norm_coef_KN is None else norm_coef_KN,
+                              none, W_ND.new_zeros(0, W_ND.shape[1]))
     return out if norm_coef_KN is None else (out, sums)
 
 def sddmm(X_BD, Wt_ND, pat: Pattern, known=None) -> torch.Tensor:
@@ -182,44 +186,53 @@ def stand_ins(sub: Substitution, sa_c: SparseActs) -> tuple:
     return sa_c.acts[idx], sa_c.pat.rows[idx], sa_c.pat.cols[idx]
 
 # %% ../nbs/04a_sparse.ipynb #31b896cc
-class PCGroups(NamedTuple):
-    "A level pair's structural-loss entries grouped by (row, parent)."
-    lone_p: torch.Tensor    # [P] Σ a² over single-entry groups, per parent feature
-    lone_c: torch.Tensor    # [C] the same per child feature
-    n_groups: int           # groups with two or more entries (each gets a residual vector)
-    parent: tuple           # (vals, group, col) of those groups' parent entries
-    child: tuple            # (vals, group, col) of their child entries, vals negated
+class PCStats(NamedTuple):
+    "One level pair's structural loss summed over the batch: the activation products that multiply each decoder product."
+    sq_p: torch.Tensor        # [P] Σ_b a_bp² of parents with children (0 for the others)
+    sq_c: torch.Tensor        # [C] Σ_b a_bj² of assigned children
+    link_child: torch.Tensor  # [K] children found in some row together with their parent
+    link: torch.Tensor        # [K] Σ_b a_b,parent(j) · a_bj
+    sib_j: torch.Tensor       # [S] sibling pairs j < k found together in some row
+    sib_k: torch.Tensor
+    sib: torch.Tensor         # [S] Σ_b a_bj · a_bk
 
-def pc_groups(sa_p: SparseActs, sa_c: SparseActs, parent_C: torch.Tensor, index: SiblingIndex) -> PCGroups:
-    "Sort a pair's entries into (row, parent) groups; split the lone entries from the multi-entry groups."
-    B, P = sa_p.shape
-    C = sa_c.shape[1]
-    keep_p = index.has_kids[sa_p.pat.cols]
-    par_c = parent_C[sa_c.pat.cols]
-    keep_c = par_c >= 0
-    group_key = torch.cat([sa_p.pat.rows[keep_p] * P + sa_p.pat.cols[keep_p], sa_c.pat.rows[keep_c] * P + par_c[keep_c]])
-    col = torch.cat([sa_p.pat.cols[keep_p], P + sa_c.pat.cols[keep_c]])        # parents 0..P-1, children P..P+C-1
-    vals = torch.cat([sa_p.acts[keep_p], -sa_c.acts[keep_c]])
-    order = torch.argsort(group_key * (P + C) + col)                 # one sort: by group, then column
-    group_key, col, vals = group_key[order], col[order], vals[order]
-    new_group = torch.ones_like(group_key, dtype=torch.bool)
-    new_group[1:] = group_key[1:] != group_key[:-1]
-    group = torch.cumsum(new_group, 0) - 1
-    lone = torch.bincount(group)[group] == 1 if len(group) else new_group
-    sq = vals[lone].pow(2)
-    lone_p = vals.new_zeros(P).index_add(0, col[lone & (col < P)], sq[col[lone] < P])
-    lone_c = vals.new_zeros(C).index_add(0, col[lone & (col >= P)] - P, sq[col[lone] >= P])
-    multi = ~lone
-    g_multi = (torch.cumsum(new_group & multi, 0) - 1)[multi]       # group id among the multi-entry groups
-    col, vals = col[multi], vals[multi]
-    is_p = col < P
-    n = int(g_multi[-1]) + 1 if len(g_multi) else 0
-    return PCGroups(lone_p, lone_c, n, (vals[is_p], g_multi[is_p], col[is_p]), (vals[~is_p], g_multi[~is_p], col[~is_p] - P))
+def pc_stats(sa_p: SparseActs, sa_c: SparseActs, parent_C: torch.Tensor, has_kids: torch.Tensor) -> PCStats:
+    "Group a pair's entries by (row, parent) with one sort and sum the products of the expanded structural loss."
+    (B, P), C = sa_p.shape, sa_c.shape[1]
+    par_E = parent_C[sa_c.pat.cols]
+    ic = (par_E >= 0).nonzero().flatten()                         # child entries with a parent
+    col_c, a_c = sa_c.pat.cols[ic], Take.apply(sa_c.acts, ic)
+    sq_p = sa_p.acts.new_zeros(P).index_add(0, sa_p.pat.cols, sa_p.acts.pow(2)) * has_kids
+    sq_c = a_c.new_zeros(C).index_add(0, col_c, a_c.pow(2))
+    # one stable sort by (row, parent): parent entries come first in the input, so each group opens with its parent's
+    key = torch.cat([sa_p.pat.rows * P + sa_p.pat.cols, sa_c.pat.rows[ic] * P + par_E[ic]])
+    if B * P < 2 ** 31: key = key.int()                          # int32 keys sort about twice as fast
+    key, order = torch.sort(key, stable=True)
+    n_p = sa_p.pat.nnz
+    is_c = order >= n_p                                           # order indexes a = [parent acts, child acts]
+    a = torch.cat([sa_p.acts, a_c])
+    new = torch.ones_like(is_c); new[1:] = key[1:] != key[:-1]
+    start = torch.cummax(torch.where(new, torch.arange(len(key), device=key.device), 0), 0).values   # group openings
+    link_at = (is_c & ~is_c[start]).nonzero().flatten()           # children whose group opens with their parent
+    j = order[link_at]
+    prod = Take.apply(a, order[start[link_at]]) * Take.apply(a, j)
+    link = prod.new_zeros(C).index_add(0, col_c[j - n_p], prod)
+    link_child = (torch.bincount(col_c[j - n_p], minlength=C) > 0).nonzero().flatten()
+    twin = (is_c[1:] & is_c[:-1] & ~new[1:]).nonzero().flatten()  # two children of one group side by side
+    if len(twin) == 0: pair = sib = col_c.new_zeros(0)            # the common case: no siblings met in any row
+    else:
+        at = torch.unique(torch.cat([twin, twin + 1]))            # positions in groups with two or more children
+        left, right = equal_key_pairs(key[at])
+        ej, ek = order[at[left]], order[at[right]]
+        cj, ck = col_c[ej - n_p], col_c[ek - n_p]
+        pair, inv = torch.unique(torch.minimum(cj, ck) * C + torch.maximum(cj, ck), return_inverse=True)
+        sib = a.new_zeros(len(pair)).index_add(0, inv, Take.apply(a, ej) * Take.apply(a, ek))
+    return PCStats(sq_p, sq_c, link_child, link[link_child], pair // C, pair % C, sib.to(a.dtype))
 
 # %% ../nbs/04a_sparse.ipynb #2a1f05d3
 class DecoderUses:
     "Every block of entries one level's decoder multiplies this step, stacked into one sparse product."
-    def __init__(self): self.vals, self.rows, self.cols, self.sizes, self.coefs = [], [], [], [], []
+    def __init__(self): self.vals, self.rows, self.cols, self.sizes, self.coefs, self.pull_idx, self.pull_rows = [], [], [], [], [], [], []
 
     def add(self, vals, rows, cols, n_rows: int) -> int:
         "Register a block (rows sorted, local to it); returns its index in the list `run` returns."
@@ -232,12 +245,36 @@ class DecoderUses:
         self.coefs.append(coef_N)
         return len(self.coefs) - 1
 
+    def add_pulls(self, idx_K, rows_KD) -> int:
+        "Register dot products d[idx_k]·rows_k whose values the caller has: zeros that carry their gradient to d."
+        self.pull_idx.append(idx_K); self.pull_rows.append(rows_KD)
+        return len(self.pull_idx) - 1
+
     def run(self, W_ND) -> tuple:
-        "One [rows, D] output per block and the norm terms, from one product: one dense gradient for the decoder."
+        "One [rows, D] output per block, the norm terms and the pulls, from one product: one dense gradient for the decoder."
         pat = Pattern.build(torch.cat(self.rows), torch.cat(self.cols), (sum(self.sizes), W_ND.shape[0]))
         coef = torch.stack(self.coefs) if self.coefs else W_ND.new_zeros(0, W_ND.shape[0])
-        out, sums = spmm(torch.cat(self.vals), W_ND, pat, coef)
-        return out.split(self.sizes), sums                      # split: one gradient concatenation, not one per block
+        idx = torch.cat(self.pull_idx) if self.pull_idx else torch.zeros(0, dtype=torch.long, device=W_ND.device)
+        rows = torch.cat(self.pull_rows) if self.pull_rows else W_ND.new_zeros(0, W_ND.shape[1])
+        out, sums, pulls = SpMM.apply(torch.cat(self.vals), W_ND, pat, coef, idx, rows)
+        return out.split(self.sizes), sums, pulls.split([len(i) for i in self.pull_idx])   # split: one gradient concatenation
+
+def _pc_terms(st: PCStats, parent_C, W_p, W_c, uses_p: DecoderUses, uses_c: DecoderUses):
+    "Register one pair's structural loss with both decoders; returns what `_pc_value` needs after they run."
+    W_p, W_c = W_p.detach(), W_c.detach()
+    par = parent_C[st.link_child]
+    rows_p, rows_c, rows_j, rows_k = W_p[par], W_c[st.link_child], W_c[st.sib_j], W_c[st.sib_k]
+    dots = ((rows_p * rows_c).sum(-1), (rows_j * rows_k).sum(-1))          # link and sibling dot products, once
+    return (st, dots, uses_p.add_norms(st.sq_p), uses_c.add_norms(st.sq_c), uses_c.add_pulls(st.link_child, rows_p),
+            uses_p.add_pulls(par, rows_c), uses_c.add_pulls(torch.cat([st.sib_j, st.sib_k]), torch.cat([rows_k, rows_j])))
+
+def _pc_value(terms, sums_p, sums_c, pulls_p, pulls_c) -> torch.Tensor:
+    "The pair's structural loss summed over rows, with its gradient to both decoders through their products."
+    st, (link_dot, sib_dot), norm_p, norm_c, link_c, link_p, sib = terms
+    S = len(st.sib)
+    link = link_dot + pulls_c[link_c] + pulls_p[link_p]                     # value d_p·d_j, gradient to both rows
+    sib = sib_dot + pulls_c[sib][:S] + pulls_c[sib][S:]
+    return sums_p[norm_p] + sums_c[norm_c] - 2 * st.link @ link + 2 * st.sib @ sib
 
 def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: list, give_up_if_dense: bool = False):
     "The HSAE loss by part, computed over entry sets (same values and gradients as the dense path)."
@@ -251,21 +288,15 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
     stand_in = [None] * L                                         # children standing in for substituted parents
     for l in range(L - 1):
         if active[l]: stand_in[l] = uses[l + 1].add(*stand_ins(subs[l], sa[l + 1]), B)
-    pc_parts = []                                                 # per pair: (block, norm term) on each side
+    pc_terms = []
     if cfg.rho > 0 and L > 1:
-        six = model.sibling_index()
-        for l in range(L - 1):
-            g = pc_groups(sa[l], sa[l + 1], model.hierarchy.parents[l], six[l])
-            blocks = (uses[l].add(*g.parent, g.n_groups), uses[l + 1].add(*g.child, g.n_groups)) if g.n_groups else None
-            pc_parts.append((blocks, uses[l].add_norms(g.lone_p), uses[l + 1].add_norms(g.lone_c)))
-    out, sums = zip(*[u.run(l.W_dec) for u, l in zip(uses, lv)])
+        six, parents = model.sibling_index(), model.hierarchy.parents
+        pc_terms = [_pc_terms(pc_stats(sa[l], sa[l + 1], parents[l], six[l].has_kids), parents[l],
+                              lv[l].W_dec, lv[l + 1].W_dec, uses[l], uses[l + 1]) for l in range(L - 1)]
+    out, sums, pulls = zip(*[u.run(l.W_dec) for u, l in zip(uses, lv)])
     recon = [out[l][own[l]] + lv[l].b_dec + (out[l + 1][stand_in[l]] if stand_in[l] is not None else 0) for l in range(L)]
     mse = torch.stack([(r - x_BD).pow(2).sum(-1).mean() for r in recon])
-    pc = []
-    for l, (blocks, norm_p, norm_c) in enumerate(pc_parts):
-        t = sums[l][norm_p] + sums[l + 1][norm_c]                 # single-entry groups: a²||d||²
-        if blocks is not None: t = t + torch.linalg.vector_norm(out[l][blocks[0]] + out[l + 1][blocks[1]]).square()
-        pc.append(t / B)
+    pc = [_pc_value(t, sums[l], sums[l + 1], pulls[l], pulls[l + 1]) / B for l, t in enumerate(pc_terms)]
     pc = torch.stack(pc) if pc else mse.new_zeros(max(L - 1, 0))
     l0 = torch.stack([s.l0 for s in sa])
     return BatchOutput(total_loss(cfg.rho, mse, l0, lambdas, pc), None, sa, recon)

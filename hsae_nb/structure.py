@@ -13,7 +13,8 @@ from .level import SAELevel
 # %% auto #0
 __all__ = ['SimilarityRows', 'TREE_SHAPE_RULES', 'SIMILARITY_FUNCTIONS', 'Hierarchy', 'parents_with_children', 'encoder_cosine',
            'decoder_cosine', 'CoactivationStats', 'Assignment', 'TreeRule', 'assign_parents', 'similarity_rows',
-           'assign_hierarchy', 'update_due', 'pc_loss_dense', 'SiblingIndex', 'sibling_pairs', 'pc_loss']
+           'assign_hierarchy', 'update_due', 'pc_loss_dense', 'SiblingIndex', 'equal_key_pairs', 'sibling_pairs',
+           'pc_loss']
 
 # %% ../nbs/02_structure.ipynb #5d6617f6
 class Hierarchy:
@@ -293,20 +294,29 @@ class SiblingIndex(NamedTuple):
     pair_j: torch.Tensor     # [Q] sibling pairs j < k under the same parent
     pair_k: torch.Tensor
 
+def equal_key_pairs(sorted_keys: torch.Tensor) -> tuple:
+    "(left, right): every pair of positions i < j that hold the same key, in a sorted key vector (no Python loop over runs)."
+    n = len(sorted_keys)
+    idx = torch.arange(n, device=sorted_keys.device)
+    new_run = torch.ones(n, dtype=torch.bool, device=sorted_keys.device)
+    new_run[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    run = torch.cumsum(new_run, 0) - 1
+    size = torch.bincount(run) if n else run
+    start = torch.cumsum(size, 0) - size
+    after = (start[run] + size[run] - 1 - idx) if n else idx  # later positions in the same run
+    left = torch.repeat_interleave(idx, after)
+    first = torch.cumsum(after, 0) - after
+    right = left + 1 + torch.arange(len(left), device=idx.device) - torch.repeat_interleave(first, after)
+    return left, right
+
 def sibling_pairs(parent_C: torch.Tensor, n_parent: int) -> SiblingIndex:
     "Links and sibling pairs of a parent map (vectorised: no Python loop over groups)."
     child = (parent_C >= 0).nonzero().flatten()
     par = parent_C[child]
     order = torch.argsort(par, stable=True)
     child, par = child[order], par[order]
-    size = torch.bincount(par, minlength=n_parent)
-    start = torch.cumsum(size, 0) - size
-    idx = torch.arange(len(child), device=child.device)
-    after = start[par] + size[par] - 1 - idx                       # later siblings of each child in sorted order
-    left = torch.repeat_interleave(idx, after)
-    first = torch.cumsum(after, 0) - after
-    right = left + 1 + torch.arange(len(left), device=child.device) - torch.repeat_interleave(first, after)
-    return SiblingIndex(child, par, size > 0, child[left], child[right])
+    left, right = equal_key_pairs(par)
+    return SiblingIndex(child, par, torch.bincount(par, minlength=n_parent) > 0, child[left], child[right])
 
 def pc_loss(acts_p_BP, W_dec_p_PD, acts_c_BC, W_dec_c_CD, parent_C, index: SiblingIndex | None = None) -> torch.Tensor:
     "Structural loss Σ_p ||a_p d_p - Σ_{j∈C_p} a_j d_j||² (mean over rows), by the expanded square."

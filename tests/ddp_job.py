@@ -1,4 +1,4 @@
-"""The seeded run of the data-parallel tests (on the sparse step path); `torchrun --nproc_per_node 2 tests/ddp_job.py OUT` runs it distributed."""
+"""The seeded run of the data-parallel tests (on the sparse step path); `torchrun --nproc_per_node 2 tests/ddp_job.py OUT [gloo|nccl]` runs it distributed."""
 import sys
 
 import torch
@@ -35,6 +35,6 @@ def train(out=None, device="cpu"):
 
 
 if __name__ == "__main__":
-    device = init_distributed(backend="gloo")
+    device = init_distributed(backend=sys.argv[2] if len(sys.argv) > 2 else "gloo")     # tests/test_cuda.py passes nccl
     try: train(sys.argv[1], device)
     finally: dist.destroy_process_group()
