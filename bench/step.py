@@ -139,7 +139,7 @@ def top_ops(trainer, x, n=12):
 
 def bench_shape(name, s, steps, dense_path=True):
     g, cfg, x, model, t_assign = calibrated_model(s)
-    auto = choose_kernel("auto", s["batch"], cfg.widths, cfg.target_l0)
+    auto = choose_kernel("auto", s["batch"], cfg.widths, cfg.target_l0, DEVICE)
     res = dict(shape=dict(d=s["d"], widths=list(s["widths"]), batch=s["batch"], target_l0=s["target_l0"]), auto_path=auto)
     rates = {}
     for path in ("sparse", "dense") if dense_path else ("sparse",):

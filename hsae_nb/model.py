@@ -48,6 +48,12 @@ class HSAE(nn.Module):
         self.set_hierarchy(assign_hierarchy(self.levels, cfg.similarity, cfg.tree, cfg.unassigned_quantile, coact, step))
         return self.hierarchy
 
+    def _apply(self, fn, *args, **kwargs):
+        "`.to(device)`, `.cuda()`, ... move the parameters; the forest's index tensors follow them to the device."
+        super()._apply(fn, *args, **kwargs)
+        self.hierarchy = self.hierarchy.to(self.device)
+        return self
+
     def extra_repr(self): return f"widths={self.cfg.widths}, d_in={self.cfg.d_in}"
 
 # %% ../nbs/04_model.ipynb #2e045769
@@ -79,7 +85,7 @@ def run_batch(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
     cfg, L = self.cfg, len(self.levels)
     if len(lambdas) != L: raise HSAEError(f"need one λ per level ({L}), got {len(lambdas)}")
     if subs is None: subs = self.draw_substitutions(len(x_BD), generator)
-    if choose_kernel(kernel, len(x_BD), cfg.widths, cfg.targets) == "sparse":     # over active entries: 04a_sparse
+    if choose_kernel(kernel, len(x_BD), cfg.widths, cfg.targets, x_BD.device) == "sparse":     # over active entries: 04a_sparse
         out = run_batch_sparse(self, x_BD, lambdas, subs, give_up_if_dense=kernel == "auto")
         if out is not None: return out
     pre = [lv.pre_acts(x_BD) for lv in self.levels]

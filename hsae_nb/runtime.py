@@ -18,10 +18,10 @@ __all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'memory_estim
 ACT_BYTES_PER_ENTRY = {"dense": 13 * 4, "sparse": 2 * 4}   # step activations per (row, feature), low end of the measured range
 RUNTIME_BYTES = 200 * 2**20
 
-def memory_estimate(cfg, batch_size: int, kernel: str = "auto") -> dict:
+def memory_estimate(cfg, batch_size: int, kernel: str = "auto", device="cpu") -> dict:
     "Rough bytes one training step needs: parameters, their gradients and Adam moments, and the step's activations."
     n_params = sum(2 * cfg.d_in * n + 2 * n for n in cfg.widths) + cfg.n_levels * cfg.d_in
-    step_kernel = choose_kernel(kernel, batch_size, cfg.widths, cfg.target_l0)
+    step_kernel = choose_kernel(kernel, batch_size, cfg.widths, cfg.target_l0, device)
     est = dict(parameters=4 * n_params, gradients_and_adam=12 * n_params,
                activations=batch_size * sum(cfg.widths) * ACT_BYTES_PER_ENTRY[step_kernel])
     return dict(est, total=sum(est.values()) + RUNTIME_BYTES, kernel=step_kernel)
@@ -41,7 +41,7 @@ def available_memory(device) -> int | None:
 
 def check_memory(cfg, batch_size: int, kernel: str, device, already_allocated: int = 0):
     "Refuse, with the numbers, a model and batch whose training step cannot fit in the device's free memory."
-    est, free = memory_estimate(cfg, batch_size, kernel), available_memory(device)
+    est, free = memory_estimate(cfg, batch_size, kernel, device), available_memory(device)
     need = est["total"] - already_allocated
     if free is None or need <= free: return est
     gib = lambda b: f"{b / 2**30:.1f} GiB"

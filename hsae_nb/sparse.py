@@ -74,11 +74,19 @@ def _sampled(pat: Pattern, A_BD, B_ND) -> torch.Tensor:
     out = torch.sparse.sampled_addmm(pat.csr(A_BD.new_zeros(pat.nnz)), A_BD.contiguous(), _transposed(B_ND), beta=0.0)
     return out.values()
 
+def _fp32(t: torch.Tensor):
+    "Autocast off: the sparse kernels run in fp32 also under bf16 autocast (cuSPARSE's SDDMM wants matching dtypes)."
+    return torch.autocast(t.device.type, enabled=False)
+
 class SpMM(torch.autograd.Function):
     """Y = A W with A given by (vals, pattern); Σ_i c_ki ||W_i||² for K coefficient rows; and K' zero outputs
     whose gradient g_k pulls row idx_k of W along the vector r_k (a dot product W[idx_k]·r_k whose value is known)."""
     @staticmethod
     def forward(ctx, vals, W_ND, pat: Pattern, coef_KN, pull_idx, pull_KD):
+        with _fp32(W_ND): return SpMM._forward(ctx, vals.float(), W_ND, pat, coef_KN, pull_idx, pull_KD)
+
+    @staticmethod
+    def _forward(ctx, vals, W_ND, pat: Pattern, coef_KN, pull_idx, pull_KD):
         sqn_N = torch.linalg.vector_norm(W_ND, dim=-1).square() if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
         ctx.save_for_backward(vals, W_ND, coef_KN, sqn_N, pull_idx, pull_KD); ctx.pat = pat
         return pat.csr(vals) @ W_ND, coef_KN @ sqn_N, W_ND.new_zeros(len(pull_idx))
@@ -86,6 +94,7 @@ class SpMM(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g_BD, g_K, g_pull):
         vals, W_ND, coef_KN, sqn_N, pull_idx, pull_KD = ctx.saved_tensors; pat = ctx.pat
+        g_BD, g_K, g_pull = g_BD.float(), g_K.float(), g_pull.float()
         g_vals = _sampled(pat, g_BD, W_ND) if ctx.needs_input_grad[0] else None
         g_W = None
         if ctx.needs_input_grad[1]:
@@ -100,11 +109,13 @@ class SDDMM(torch.autograd.Function):
     @staticmethod
     def forward(ctx, X_BD, Wt_ND, pat: Pattern, known=None):
         ctx.save_for_backward(X_BD, Wt_ND); ctx.pat = pat
-        return known.clone() if known is not None else _sampled(pat, X_BD, Wt_ND)
+        if known is not None: return known.clone()
+        with _fp32(X_BD): return _sampled(pat, X_BD.float(), Wt_ND)
 
     @staticmethod
     def backward(ctx, g_E):
         X_BD, Wt_ND = ctx.saved_tensors; pat = ctx.pat
+        g_E, X_BD = g_E.float(), X_BD.float()
         g_X = pat.csr(g_E) @ Wt_ND if ctx.needs_input_grad[0] else None
         g_W = pat.csr_t(g_E) @ X_BD if ctx.needs_input_grad[1] else None
         return g_X, g_W, None, None
@@ -305,10 +316,11 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
 SPARSE_MAX_DENSITY = 0.1       # above this fraction of non-zeros the dense kernels win (bench/step.py)
 SPARSE_MIN_WORK = 2 ** 20      # B·Σn below this, per-op overheads dominate and dense is as fast
 
-def choose_kernel(kernel: str, batch: int, widths: Sequence[int], target_l0) -> str:
-    "'dense' or 'sparse' for a step of this shape: the given kernel, or the expected winner for 'auto'."
+def choose_kernel(kernel: str, batch: int, widths: Sequence[int], target_l0, device="cpu") -> str:
+    "'dense' or 'sparse' for a step of this shape on `device`: the given kernel, or the expected winner for 'auto'."
     if kernel not in KERNELS: raise HSAEError(f"kernel must be one of {KERNELS}, got {kernel!r}")
     if kernel != "auto": return kernel
+    if torch.device(device).type == "cuda": return "dense"      # on an H200 the dense step ran 1.7-5.5x the sparse one (bench/gpu.sh)
     dense_enough = sum(per_level(target_l0, len(widths))) / sum(widths) > SPARSE_MAX_DENSITY      # all levels' active entries over all columns
     return "dense" if dense_enough or batch * sum(widths) < SPARSE_MIN_WORK else "sparse"
 

@@ -37,6 +37,14 @@ def test_sparse_step_matches_dense_oracle_on_cuda(centred, per_example, activati
     assert max(d.values()) < 1e-4, d
 
 
+def test_forest_follows_the_model_to_cuda():
+    m = random_model(2)                                   # forest assigned on the CPU, then the model moves
+    parents = [p.clone() for p in m.hierarchy.parents]
+    m.to(CUDA)
+    assert all(p.device.type == "cuda" for p in m.hierarchy.parents)
+    assert all(torch.equal(a, b.cpu()) for a, b in zip(parents, m.hierarchy.parents))
+
+
 def test_same_gradients_on_cuda_and_cpu():
     x = torch.randn(64, 12)
     grads = {}
