@@ -320,7 +320,7 @@ def choose_kernel(kernel: str, batch: int, widths: Sequence[int], target_l0, dev
     "'dense' or 'sparse' for a step of this shape on `device`: the given kernel, or the expected winner for 'auto'."
     if kernel not in KERNELS: raise HSAEError(f"kernel must be one of {KERNELS}, got {kernel!r}")
     if kernel != "auto": return kernel
-    if torch.device(device).type == "cuda": return "dense"      # on an H200 the dense step ran 1.7-5.5x the sparse one (bench/gpu.sh)
+    if torch.device(device).type == "cuda": return "dense"      # H200 (bench/gpu.sh): dense 2.1-2.4x sparse at small widths, on a par at the paper's
     dense_enough = sum(per_level(target_l0, len(widths))) / sum(widths) > SPARSE_MAX_DENSITY      # all levels' active entries over all columns
     return "dense" if dense_enough or batch * sum(widths) < SPARSE_MIN_WORK else "sparse"
 
