@@ -15,7 +15,7 @@ from .loss import BatchOutput, total_loss
 
 # %% auto #0
 __all__ = ['SPARSE_MAX_DENSITY', 'SPARSE_MIN_WORK', 'Pattern', 'SpMM', 'SDDMM', 'spmm', 'sddmm', 'SparseActs', 'fired_features',
-           'Take', 'sparse_encode', 'sparse_decode', 'stand_ins', 'PCStats', 'pc_stats', 'DecoderUses',
+           'Take', 'sparse_encode', 'sparse_decode', 'StandIns', 'stand_ins', 'PCStats', 'pc_stats', 'DecoderUses',
            'run_batch_sparse', 'choose_kernel', 'too_dense', 'compare_paths']
 
 # %% ../nbs/04a_sparse.ipynb #952a8639
@@ -191,10 +191,18 @@ def _at(mask, pat: Pattern) -> torch.Tensor:
     "A [n] or [B, n] 0/1 mask read at every entry of the pattern."
     return mask[pat.cols] if mask.ndim == 1 else mask[pat.rows, pat.cols]
 
-def stand_ins(sub: Substitution, sa_c: SparseActs) -> tuple:
-    "(values, rows, cols) of the child entries standing in for substituted parents."
+class StandIns(NamedTuple):
+    "The child entries standing in for substituted parents, as a block over only the rows that hold any."
+    vals: torch.Tensor      # [E'] their activations
+    local: torch.Tensor     # [E'] row of each entry within the block
+    cols: torch.Tensor      # [E'] child feature
+    rows: torch.Tensor      # [R] batch row of each block row
+
+def stand_ins(sub: Substitution, sa_c: SparseActs) -> StandIns:
+    "The child entries standing in for substituted parents (decoded into R rows, not B: few rows hold any)."
     idx = (_at(sub.child_on, sa_c.pat) > 0).nonzero().flatten()
-    return sa_c.acts[idx], sa_c.pat.rows[idx], sa_c.pat.cols[idx]
+    rows, local = torch.unique_consecutive(sa_c.pat.rows[idx], return_inverse=True)     # entries are sorted by row
+    return StandIns(Take.apply(sa_c.acts, idx), local, sa_c.pat.cols[idx], rows)
 
 # %% ../nbs/04a_sparse.ipynb #31b896cc
 class PCStats(NamedTuple):
@@ -298,14 +306,18 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
            for l, s in enumerate(sa)]
     stand_in = [None] * L                                         # children standing in for substituted parents
     for l in range(L - 1):
-        if active[l]: stand_in[l] = uses[l + 1].add(*stand_ins(subs[l], sa[l + 1]), B)
+        if active[l]:
+            si = stand_ins(subs[l], sa[l + 1])
+            stand_in[l] = (uses[l + 1].add(si.vals, si.local, si.cols, len(si.rows)), si.rows)
     pc_terms = []
     if cfg.rho > 0 and L > 1:
         six, parents = model.sibling_index(), model.hierarchy.parents
         pc_terms = [_pc_terms(pc_stats(sa[l], sa[l + 1], parents[l], six[l].has_kids), parents[l],
                               lv[l].W_dec, lv[l + 1].W_dec, uses[l], uses[l + 1]) for l in range(L - 1)]
     out, sums, pulls = zip(*[u.run(l.W_dec) for u, l in zip(uses, lv)])
-    recon = [out[l][own[l]] + lv[l].b_dec + (out[l + 1][stand_in[l]] if stand_in[l] is not None else 0) for l in range(L)]
+    recon = [out[l][own[l]] + lv[l].b_dec for l in range(L)]
+    for l, s in enumerate(stand_in):
+        if s is not None: recon[l] = recon[l].index_add(0, s[1], out[l + 1][s[0]])
     mse = torch.stack([(r - x_BD).pow(2).sum(-1).mean() for r in recon])
     pc = [_pc_value(t, sums[l], sums[l + 1], pulls[l], pulls[l + 1]) / B for l, t in enumerate(pc_terms)]
     pc = torch.stack(pc) if pc else mse.new_zeros(max(L - 1, 0))
