@@ -14,7 +14,8 @@ from .structure import Hierarchy
 
 # %% auto #0
 __all__ = ['PLANTED_ABLATIONS', 'PLANTED_VARIANTS', 'SyntheticForest', 'make_forest', 'sample_forest', 'tree_recovery',
-           'level_scores', 'compare_on_forest', 'planted_configs', 'planted_benchmark']
+           'level_scores', 'compare_on_forest', 'planted_configs', 'train_variant', 'forest_scores',
+           'planted_benchmark']
 
 # %% ../nbs/10_synthetic.ipynb #11b2944d
 @dataclass
@@ -68,16 +69,17 @@ def tree_recovery(forest: SyntheticForest, W_decs: list, hierarchy: Hierarchy, t
     out = {f"recovered_{k}": float((b.values >= threshold).float().mean()) for k, b in enumerate(best_learned)}
     out.update({f"mean_best_cos_{k}": float(b.values.mean()) for k, b in enumerate(best_learned)})
     hits = total = correct = judged = 0
-    for k, par in enumerate(forest.parents):
+    for k, par in enumerate(forest.parents):                                    # par: -1 for a planted feature without parent
         lp, lc = best_learned[k], best_learned[k + 1]
-        ok = (lp.values[par] >= threshold) & (lc.values >= threshold)
+        has = par >= 0
+        ok = has & (lp.values[par.clamp_min(0)] >= threshold) & (lc.values >= threshold)
         learned_parent = hierarchy.parents[k].cpu()[lc.indices]                 # parent of the learned match of each planted child
-        hits += int((ok & (learned_parent == lp.indices[par])).sum()); total += len(par)
+        hits += int((ok & (learned_parent == lp.indices[par.clamp_min(0)])).sum()); total += int(has.sum())
         child = (hierarchy.parents[k].cpu() >= 0).nonzero().flatten()           # learned edges
         pm, cm = best_planted[k], best_planted[k + 1]
         parent_l = hierarchy.parents[k].cpu()[child]
         both = (pm.values[parent_l] >= threshold) & (cm.values[child] >= threshold)
-        judged += int(both.sum()); correct += int((both & (par[cm.indices[child]] == pm.indices[parent_l])).sum())
+        judged += int(both.sum()); correct += int((both & (par[cm.indices[child]] == pm.indices[parent_l])).sum())   # a parentless match: wrong
     p, r = correct / max(judged, 1), hits / max(total, 1)
     out.update(edge_precision=p, edge_recall=r, edge_f1=2 * p * r / (p + r) if p + r else 0.0, edges_judged=judged)
     return out
@@ -147,29 +149,39 @@ def planted_configs(variant: str, d: int, widths, target_l0: float, steps: int, 
     return cfg, tcfg
 
 # %% ../nbs/10_synthetic.ipynb #3e5d6f3b
-def planted_benchmark(variant: str, seed: int = 0, steps: int = 1500, d: int = 256, n_roots: int = 64, branching=(4, 4),
-                      widths=(64, 320, 1344), target_l0: float = 13.0, batch: int = 1024, n_train: int = 300_000,
-                      n_held: int = 20_000, progress: bool = False) -> dict:
-    """Train one variant on the seed's planted forest; per-level scores (dead, L0, EV, MCC, recovery), edge P/R/F1 against the
-    planted forest, the hierarchy metrics of real-data runs (Hamming, P(p|c), P(c|p) on the held-out set) and convergence."""
+def train_variant(variant: str, x: torch.Tensor, widths, target_l0, steps: int, seed: int, batch: int = 1024,
+                  progress: bool = False) -> tuple:
+    "Train one benchmark variant on the vectors x, from the seed's initial weights: (model in eval mode, trainer, seconds)."
     import time
     from hsae_nb.core import seed_everything
     from hsae_nb.model import HSAE
-    from hsae_nb.trainer import Trainer, TensorBatches, convergence
-    from hsae_nb.metrics import evaluate
-    g = seed_everything(seed)                       # the forest and data depend on the seed only, not on the variant
-    forest = make_forest(d, n_roots, branching, 0.0, generator=g)
-    x, held_out = sample_forest(forest, n_train, generator=g), sample_forest(forest, n_held, generator=g)
-    cfg, tcfg = planted_configs(variant, d, widths, target_l0, steps, seed, batch)
-    model = HSAE(cfg, generator=seed_everything(seed + 100))
+    from hsae_nb.trainer import Trainer, TensorBatches
+    cfg, tcfg = planted_configs(variant, x.shape[1], widths, target_l0, steps, seed, batch)
+    model = HSAE(cfg, generator=seed_everything(seed + 100))   # every variant of a seed starts from the same weights
     t0 = time.perf_counter()
     trainer = Trainer(model, tcfg, TensorBatches(x, batch, seed=seed), progress=progress)
     trainer.fit()
-    model.eval()
+    return model.eval(), trainer, time.perf_counter() - t0
+
+def forest_scores(model, trainer, forest, held_out: torch.Tensor) -> dict:
+    """Per-level scores (dead, L0, EV, MCC, recovery), edge P/R/F1 against the planted forest, the hierarchy metrics of
+    real-data runs (Hamming, P(p|c), P(c|p) on the held-out set) and convergence."""
+    from hsae_nb.trainer import convergence
+    from hsae_nb.metrics import evaluate
     rec = tree_recovery(forest, [lv.W_dec for lv in model.levels], model.hierarchy, 0.5)
     co_firing = evaluate(model, held_out.split(4096)).summary()        # the metrics a real-data run is judged by
-    return dict(variant=variant, seed=seed, steps=steps, seconds=time.perf_counter() - t0,
-                **level_scores(model.levels, forest, held_out),
+    return dict(**level_scores(model.levels, forest, held_out),
                 edge_precision=rec["edge_precision"], edge_recall=rec["edge_recall"], edge_f1=rec["edge_f1"],
                 **{k: co_firing[k] for k in ("hamming", "p_parent_given_child", "p_child_given_parent")},
                 **convergence(trainer.history))    # was the budget enough: decoder drift from init, EV change over the last 20%
+
+def planted_benchmark(variant: str, seed: int = 0, steps: int = 1500, d: int = 256, n_roots: int = 64, branching=(4, 4),
+                      widths=(64, 320, 1344), target_l0: float = 13.0, batch: int = 1024, n_train: int = 300_000,
+                      n_held: int = 20_000, progress: bool = False) -> dict:
+    "Train one variant on the seed's planted forest and score it (`forest_scores`)."
+    from hsae_nb.core import seed_everything
+    g = seed_everything(seed)                       # the forest and data depend on the seed only, not on the variant
+    forest = make_forest(d, n_roots, branching, 0.0, generator=g)
+    x, held_out = sample_forest(forest, n_train, generator=g), sample_forest(forest, n_held, generator=g)
+    model, trainer, seconds = train_variant(variant, x, widths, target_l0, steps, seed, batch, progress)
+    return dict(variant=variant, seed=seed, steps=steps, seconds=seconds, **forest_scores(model, trainer, forest, held_out))
