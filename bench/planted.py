@@ -42,6 +42,7 @@ def main():
     ap.add_argument("--forest", default="simple", choices=("simple", "realistic"))
     ap.add_argument("--batch", type=int, default=None, help="default: 1,024 (simple), 4,096 (realistic)")
     ap.add_argument("--out", default=None, help="default: bench/results/planted.json or nbs/results/realistic_planted.json")
+    ap.add_argument("--save-models", default=None, help="realistic: keep each trained model in DIR/VARIANT_seedN (outside git)")
     a = ap.parse_args()
     realistic = a.forest == "realistic"
     a.batch = a.batch or (REALISTIC_SETUP["batch"] if realistic else 1024)
@@ -55,7 +56,9 @@ def main():
     default_batch = REALISTIC_SETUP["batch"] if realistic else 1024
     for seed in map(int, a.seeds.split(",")):
         for variant in variants:
-            if realistic: r = realistic_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch)
+            if realistic:
+                keep = Path(a.save_models) / f"{variant}_seed{seed}_steps{a.steps}" if a.save_models else None
+                r = realistic_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch, save_to=keep)
             else: r = planted_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch)
             with locked(out):                     # read, merge and write under the lock; the write itself is atomic
                 res = json.loads(out.read_text()) if out.exists() else {}

@@ -104,6 +104,7 @@ def hsae_train(
     perturb_rate: float = None,      # substitution probability r
     tree: str = None,                # partial | binary | full
     similarity: str = None,          # encoder | decoder | coact
+    unassigned: str = None,          # who stays parentless: quantile (the paper's weakest 20%) or null (children at chance)
     update_every: int = None,        # steps between forest re-assignments (0: keep the first forest)
     couple_after: int = None,        # step of the first forest assignment, where ρ and r switch on (default: end of warm-up)
     controller: str = None,          # λ controller: pi (default) or paper
@@ -139,7 +140,7 @@ def hsae_train(
     skip = [int(p) for p in exclude_positions.split(",")] if exclude_positions else []
     loader = ActivationLoader(cache, tcfg.batch_size, test_fraction=test_fraction, seed=seed, exclude_positions=skip)
     over = dict(target_l0=None if target_l0 is None else _one_or_per_level(target_l0, float),
-                rho=rho, perturb_rate=perturb_rate, tree=tree, similarity=similarity, update_every=update_every,
+                rho=rho, perturb_rate=perturb_rate, tree=tree, similarity=similarity, unassigned=unassigned, update_every=update_every,
                 couple_after=couple_after, controller=controller,
                 activation=None if activation is None else _one_or_per_level(activation, str),
                 widths=None if widths is None else tuple(int(w) for w in widths.split(",")))

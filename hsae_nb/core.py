@@ -12,11 +12,12 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'ACTIVATIONS', 'PAPER_WEIGHTS', 'DEAD_MODES', 'KERNELS',
-           'RENAMED_FIELDS', 'ADDED_FIELDS', 'PRESETS', 'LOCK_FILE', 'HSAEError', 'ConfigError', 'CheckpointError',
-           'HSAEConfig', 'per_level', 'TrainConfig', 'baseline_config', 'literal_recipe', 'config_to_dict',
-           'config_from_dict', 'preset', 'train_preset', 'seed_everything', 'get_device', 'sparse_stream',
-           'atomic_write', 'write_json', 'read_json', 'lock_folder', 'unlock_folder', 'lock_holder']
+__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'UNASSIGNED_RULES', 'ACTIVATIONS', 'PAPER_WEIGHTS',
+           'DEAD_MODES', 'KERNELS', 'RENAMED_FIELDS', 'ADDED_FIELDS', 'PRESETS', 'LOCK_FILE', 'HSAEError',
+           'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level', 'TrainConfig', 'baseline_config',
+           'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset', 'seed_everything',
+           'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json', 'lock_folder', 'unlock_folder',
+           'lock_holder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -43,6 +44,7 @@ class CheckpointError(HSAEError):
 SIMILARITIES = ("encoder", "decoder", "coact")
 CONTROLLERS = ("pi", "paper")                     # λ controllers (01_level)
 TREE_SHAPES = ("partial", "binary", "full")          # how children pick parents (02_structure)
+UNASSIGNED_RULES = ("quantile", "null")            # which children stay parentless (02_structure)
 ACTIVATIONS = ("jumprelu", "topk", "batchtopk")    # level activations (01_level)
 PAPER_WEIGHTS = dict(rho=0.01, perturb_rate=0.05)   # the paper's ρ and r (§6): kept by literal_recipe and the 'paper' preset
 
@@ -58,6 +60,7 @@ class HSAEConfig:
     perturb_childless: bool = False                   # literal reading: childless features are dropped when drawn
     update_every: int = 5000                          # gradient steps between hierarchy re-assignments (0: keep the first forest)
     unassigned_quantile: float = 0.2                  # fraction of children (lowest best-similarity) left without a parent
+    unassigned: str = "quantile"                      # 'quantile': that fraction (the paper); 'null': those no more similar than chance
     similarity: str = "encoder"                       # 'encoder' | 'decoder' cosine, or 'coact' (co-activation EMA)
     tree: str = "partial"                             # 'partial' | 'binary' (<=2 children) | 'full' (none unassigned)
     coact_momentum: float = 0.99                      # EMA momentum of co-activation statistics ([GAP])
@@ -95,6 +98,9 @@ class HSAEConfig:
         _check(0 <= self.unassigned_quantile < 1, f"unassigned_quantile must be in [0, 1), got {self.unassigned_quantile}")
         _check(self.similarity in SIMILARITIES, f"similarity must be one of {SIMILARITIES}, got {self.similarity!r}")
         _check(self.tree in TREE_SHAPES, f"tree must be one of {TREE_SHAPES}, got {self.tree!r}")
+        _check(self.unassigned in UNASSIGNED_RULES, f"unassigned must be one of {UNASSIGNED_RULES}, got {self.unassigned!r}")
+        _check(not (self.unassigned == "null" and self.similarity == "coact"),
+               "unassigned='null' needs a cosine similarity ('encoder' or 'decoder'), not 'coact'")
         for name in ("coact_momentum", "l0_ema"):
             _check(0 <= getattr(self, name) < 1, f"{name} must be in [0, 1), got {getattr(self, name)}")
         for name in ("threshold_init", "bandwidth", "lambda_init", "lambda_ki", "lambda_step", "l0_eta"):

@@ -45,7 +45,7 @@ class HSAE(nn.Module):
     def assign_hierarchy(self, step: int = 0, coact: CoactivationStats | None = None) -> Hierarchy:
         "Re-assign every child's parent from the current weights (PAPER.md §5) and install it."
         cfg = self.cfg
-        self.set_hierarchy(assign_hierarchy(self.levels, cfg.similarity, cfg.tree, cfg.unassigned_quantile, coact, step))
+        self.set_hierarchy(assign_hierarchy(self.levels, cfg.similarity, cfg.tree, cfg.unassigned_quantile, coact, step, cfg.unassigned))
         return self.hierarchy
 
     def _apply(self, fn, *args, **kwargs):
@@ -216,7 +216,7 @@ def save(self: HSAE, run_dir, metadata: dict | None = None, activation_scale: fl
     atomic_write(run_dir / "hierarchy.safetensors", st_save({k: v.cpu().contiguous() for k, v in h.to("cpu").state_dict().items()}))
     write_json(run_dir / "hierarchy.json", {
         "levels": len(cfg.widths), "widths": list(cfg.widths), "offsets": list(h.offsets),
-        "similarity": cfg.similarity, "tree": cfg.tree, "unassigned_quantile": cfg.unassigned_quantile,
+        "similarity": cfg.similarity, "tree": cfg.tree, "unassigned": cfg.unassigned, "unassigned_quantile": cfg.unassigned_quantile,
         "update_step": h.step, "stats": h.stats(), "metadata": metadata or {}})
     write_json(run_dir / "config.json", {"hsae": config_to_dict(cfg), "activation_scale": float(activation_scale),
                                          "hsae_nb_version": hsae_nb.__version__, **(extra_config or {})})

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Callable, NamedTuple, Sequence
 import torch
 import torch.nn.functional as F
-from .core import HSAEError, TREE_SHAPES, SIMILARITIES
+from .core import HSAEError, TREE_SHAPES, SIMILARITIES, UNASSIGNED_RULES
 from .level import SAELevel
 
 # %% auto #0
-__all__ = ['SimilarityRows', 'TREE_SHAPE_RULES', 'SIMILARITY_FUNCTIONS', 'Hierarchy', 'parents_with_children', 'encoder_cosine',
-           'decoder_cosine', 'CoactivationStats', 'Assignment', 'TreeRule', 'assign_parents', 'similarity_rows',
-           'assign_hierarchy', 'update_due', 'pc_loss_dense', 'SiblingIndex', 'equal_key_pairs', 'sibling_pairs',
-           'pc_loss']
+__all__ = ['SimilarityRows', 'TREE_SHAPE_RULES', 'CHANCE_QUANTILE', 'SIMILARITY_FUNCTIONS', 'Hierarchy', 'parents_with_children',
+           'encoder_cosine', 'decoder_cosine', 'CoactivationStats', 'Assignment', 'TreeRule', 'chance_level',
+           'assign_parents', 'similarity_rows', 'assign_hierarchy', 'update_due', 'pc_loss_dense', 'SiblingIndex',
+           'equal_key_pairs', 'sibling_pairs', 'pc_loss']
 
 # %% ../nbs/02_structure.ipynb #5d6617f6
 class Hierarchy:
@@ -151,15 +151,19 @@ def to(self: Hierarchy, device) -> Hierarchy:
 # %% ../nbs/02_structure.ipynb #ff44dd1f
 SimilarityRows = Callable[[slice], torch.Tensor]   # rows of child-level features -> [rows, P] similarities
 
-def encoder_cosine(child: SAELevel, parent: SAELevel) -> SimilarityRows:
-    "Cosine between encoder vectors e_{l+1,j} and e_{l,i}."
-    c_CD = F.normalize(child.W_enc.detach().T, dim=-1); p_PD = F.normalize(parent.W_enc.detach().T, dim=-1)
+def _cosine(c_CD: torch.Tensor, p_PD: torch.Tensor, null: bool) -> SimilarityRows:
+    c_CD, p_PD = F.normalize(c_CD, dim=-1), F.normalize(p_PD, dim=-1)
+    if null:          # chance level: one fixed shuffle of the coordinates keeps the parents' norms and mutual geometry
+        p_PD = p_PD[:, torch.randperm(p_PD.shape[1], generator=torch.Generator().manual_seed(0)).to(p_PD.device)]
     return lambda rows: c_CD[rows] @ p_PD.T
 
-def decoder_cosine(child: SAELevel, parent: SAELevel) -> SimilarityRows:
-    "Cosine between decoder vectors d_{l+1,j} and d_{l,i}."
-    c_CD = F.normalize(child.W_dec.detach(), dim=-1); p_PD = F.normalize(parent.W_dec.detach(), dim=-1)
-    return lambda rows: c_CD[rows] @ p_PD.T
+def encoder_cosine(child: SAELevel, parent: SAELevel, null: bool = False) -> SimilarityRows:
+    "Cosine between encoder vectors e_{l+1,j} and e_{l,i} (null: against the parents' coordinates shuffled)."
+    return _cosine(child.W_enc.detach().T, parent.W_enc.detach().T, null)
+
+def decoder_cosine(child: SAELevel, parent: SAELevel, null: bool = False) -> SimilarityRows:
+    "Cosine between decoder vectors d_{l+1,j} and d_{l,i} (null: against the parents' coordinates shuffled)."
+    return _cosine(child.W_dec.detach(), parent.W_dec.detach(), null)
 
 # %% ../nbs/02_structure.ipynb #6392ae60
 class CoactivationStats:
@@ -226,20 +230,28 @@ TREE_SHAPE_RULES = {"partial": TreeRule(None, True),      # the paper's forest
                     "binary": TreeRule(2, True),          # the "Binary Tree" ablation
                     "full": TreeRule(None, False)}        # every child gets a parent
 
+CHANCE_QUANTILE = 0.99     # 'null' rule: a child needs a best similarity above this quantile of the chance ones
+
+def chance_level(null_rows: SimilarityRows, n_child: int, chunk: int = 4096) -> float:
+    "The CHANCE_QUANTILE quantile over children of their best similarity to parents they cannot be related to."
+    return float(torch.quantile(_best(null_rows, n_child, 1, chunk)[0][:, 0].float().cpu(), CHANCE_QUANTILE))
+
 def assign_parents(sim_rows: SimilarityRows,  # similarities of child rows to all parents
                    n_child: int, n_parent: int,
                    variant: str = "partial",    # a tree shape: a key of TREE_SHAPE_RULES
                    quantile: float = 0.2,       # share of children left unassigned (by shapes that leave some out)
                    candidates: int = 8,         # parents considered per child by capped shapes
-                   chunk: int = 4096) -> Assignment:
-    "Each child picks its most similar parent; the weakest `quantile` of children stay unassigned."
+                   chunk: int = 4096,
+                   null_rows: SimilarityRows | None = None) -> Assignment:  # given: leave out children no more similar than chance
+    "Each child picks its most similar parent; the weakest children stay unassigned (a `quantile` of them, or those at chance)."
     if variant not in TREE_SHAPE_RULES: raise HSAEError(f"variant must be one of {tuple(TREE_SHAPE_RULES)}, got {variant!r}")
     if not 0 <= quantile < 1: raise HSAEError(f"quantile must be in [0, 1), got {quantile}")
     rule = TREE_SHAPE_RULES[variant]
     k = min(candidates, n_parent) if rule.max_children else 1
     top_val, top_ids = _best(sim_rows, n_child, k, chunk)
     score = top_val[:, 0].float().cpu()
-    left_out = _bottom(score, quantile if rule.leave_out_weakest else 0.0)
+    if null_rows is not None and rule.leave_out_weakest: left_out = score < chance_level(null_rows, n_child, chunk)
+    else: left_out = _bottom(score, quantile if rule.leave_out_weakest else 0.0)
     if rule.max_children:
         order = torch.sort(-score, stable=True).indices                  # the most confident children choose first
         parent = _greedy_capped(top_ids.cpu(), order[~left_out[order]], n_parent, cap=rule.max_children)
@@ -248,26 +260,30 @@ def assign_parents(sim_rows: SimilarityRows,  # similarities of child rows to al
     return Assignment(parent, score)
 
 # %% ../nbs/02_structure.ipynb #90afb8a6
-def _coact_rows(child, parent, level, coact):
+def _coact_rows(child, parent, level, coact, null=False):
+    if null: raise HSAEError("unassigned='null' needs a cosine similarity ('encoder' or 'decoder'), not 'coact'")
     if coact is None or coact.n_updates == 0: raise HSAEError("similarity='coact' needs CoactivationStats with at least one update")
     return coact.similarity(level)
 
-SIMILARITY_FUNCTIONS = {      # name -> (child level, parent level, pair index, co-activation stats) -> SimilarityRows
-    "encoder": lambda child, parent, level, coact: encoder_cosine(child, parent),
-    "decoder": lambda child, parent, level, coact: decoder_cosine(child, parent),
+SIMILARITY_FUNCTIONS = {      # name -> (child level, parent level, pair index, co-activation stats, null) -> SimilarityRows
+    "encoder": lambda child, parent, level, coact, null=False: encoder_cosine(child, parent, null),
+    "decoder": lambda child, parent, level, coact, null=False: decoder_cosine(child, parent, null),
     "coact": _coact_rows}
 
 def similarity_rows(kind: str, child: SAELevel, parent: SAELevel, level: int = 0,
-                    coact: CoactivationStats | None = None) -> SimilarityRows:
-    "The similarity function named `kind` for the pair (level, level+1)."
+                    coact: CoactivationStats | None = None, null: bool = False) -> SimilarityRows:
+    "The similarity function named `kind` for the pair (level, level+1); `null`: its chance-level version."
     if kind not in SIMILARITY_FUNCTIONS: raise HSAEError(f"similarity must be one of {tuple(SIMILARITY_FUNCTIONS)}, got {kind!r}")
-    return SIMILARITY_FUNCTIONS[kind](child, parent, level, coact)
+    return SIMILARITY_FUNCTIONS[kind](child, parent, level, coact, null)
 
 def assign_hierarchy(levels: Sequence[SAELevel], similarity: str = "encoder", variant: str = "partial",
-                     quantile: float = 0.2, coact: CoactivationStats | None = None, step: int = 0) -> Hierarchy:
-    "Assign parents for every adjacent pair of `levels`."
+                     quantile: float = 0.2, coact: CoactivationStats | None = None, step: int = 0,
+                     unassigned: str = "quantile") -> Hierarchy:
+    "Assign parents for every adjacent pair of `levels`; `unassigned` names who stays parentless ('quantile' or 'null')."
+    if unassigned not in UNASSIGNED_RULES: raise HSAEError(f"unassigned must be one of {UNASSIGNED_RULES}, got {unassigned!r}")
+    null = lambda l: similarity_rows(similarity, levels[l + 1], levels[l], l, coact, null=True) if unassigned == "null" else None
     out = [assign_parents(similarity_rows(similarity, levels[l + 1], levels[l], l, coact),
-                          levels[l + 1].width, levels[l].width, variant, quantile)
+                          levels[l + 1].width, levels[l].width, variant, quantile, null_rows=null(l))
            for l in range(len(levels) - 1)]
     return Hierarchy([lv.width for lv in levels], [a.parent for a in out], [a.score for a in out], step)
 
