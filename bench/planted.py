@@ -42,7 +42,8 @@ def main():
     ap.add_argument("--forest", default="simple", choices=("simple", "realistic"))
     ap.add_argument("--batch", type=int, default=None, help="default: 1,024 (simple), 4,096 (realistic)")
     ap.add_argument("--out", default=None, help="default: bench/results/planted.json or nbs/results/realistic_planted.json")
-    ap.add_argument("--save-models", default=None, help="realistic: keep each trained model in DIR/VARIANT_seedN (outside git)")
+    ap.add_argument("--save-models", default=None, help="realistic: keep each trained model in DIR/VARIANT_seedN_stepsS[_initI] (outside git)")
+    ap.add_argument("--inits", default=None, help="realistic: comma-separated init seeds per forest seed (default: the seed itself)")
     a = ap.parse_args()
     realistic = a.forest == "realistic"
     a.batch = a.batch or (REALISTIC_SETUP["batch"] if realistic else 1024)
@@ -54,24 +55,25 @@ def main():
     out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     default_batch = REALISTIC_SETUP["batch"] if realistic else 1024
-    for seed in map(int, a.seeds.split(",")):
-        for variant in variants:
-            if realistic:
-                keep = Path(a.save_models) / f"{variant}_seed{seed}_steps{a.steps}" if a.save_models else None
-                r = realistic_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch, save_to=keep)
-            else: r = planted_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch)
-            with locked(out):                     # read, merge and write under the lock; the write itself is atomic
-                res = json.loads(out.read_text()) if out.exists() else {}
-                res.update(machine=dict(cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(), torch=torch.__version__))
-                if not realistic:
-                    res.update(setup=dict(d=256, widths=[64, 320, 1344], target_l0=13.0, forest="64 roots, branching (4, 4), cos_child 0",
-                                          train_vectors=a.steps * a.batch, batch=a.batch, held_out=20_000))
-                key = f"{variant}/seed{seed}/steps{a.steps}" + (f"/batch{a.batch}" if a.batch != default_batch else "")
-                res.setdefault("runs", {})[key] = r
-                write_json(out, res)
-            print(variant, seed, "dead", r["dead"], "L0", [round(v, 2) for v in r["l0"]], "MCC", [round(v, 3) for v in r["mcc"]], "own depth", [round(v, 3) for v in r["mcc_own"]],
-                  "edge F1", round(r["edge_f1"], 3), "Hamming", round(r["hamming"], 2), "converged", r["converged"],
-                  *(["absorption", [round(v, 3) for v in r["absorption"]]] if realistic else []), "seconds", round(r["seconds"]), flush=True)
+    inits = lambda seed: [int(i) for i in a.inits.split(",")] if a.inits else [seed]
+    for seed, init, variant in [(s, i, v) for s in map(int, a.seeds.split(",")) for i in inits(s) for v in variants]:
+        tag = f"_init{init}" if init != seed else ""
+        if realistic:
+            keep = Path(a.save_models) / f"{variant}_seed{seed}_steps{a.steps}{tag}" if a.save_models else None
+            r = realistic_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch, init_seed=init, save_to=keep)
+        else: r = planted_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch)
+        with locked(out):                     # read, merge and write under the lock; the write itself is atomic
+            res = json.loads(out.read_text()) if out.exists() else {}
+            res.update(machine=dict(cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(), torch=torch.__version__))
+            if not realistic:
+                res.update(setup=dict(d=256, widths=[64, 320, 1344], target_l0=13.0, forest="64 roots, branching (4, 4), cos_child 0",
+                                      train_vectors=a.steps * a.batch, batch=a.batch, held_out=20_000))
+            key = f"{variant}/seed{seed}/steps{a.steps}" + (f"/batch{a.batch}" if a.batch != default_batch else "") + tag.replace("_", "/")
+            res.setdefault("runs", {})[key] = r
+            write_json(out, res)
+        print(variant, seed, "dead", r["dead"], "L0", [round(v, 2) for v in r["l0"]], "MCC", [round(v, 3) for v in r["mcc"]], "own depth", [round(v, 3) for v in r["mcc_own"]],
+              "edge F1", round(r["edge_f1"], 3), "Hamming", round(r["hamming"], 2), "converged", r["converged"],
+              *(["absorption", [round(v, 3) for v in r["absorption"]]] if realistic else []), "seconds", round(r["seconds"]), flush=True)
 
 if __name__ == "__main__":
     main()
