@@ -22,11 +22,13 @@ def _underscored(arg: str) -> str:
     return "--" + name.replace("-", "_") + eq + value
 
 def _run(func, argv=None):
-    "Parse argv for a call_parse function and run it; package errors become one line and exit status 2."
+    "Parse argv for a call_parse function and run it; package errors become one line and exit status 2 (130/143 when interrupted)."
     args = vars(anno_parser(func).parse_args([_underscored(a) for a in (sys.argv[1:] if argv is None else argv)]))
     for hidden in ("pdb", "xtra"): args.pop(hidden, None)
-    from hsae_nb.core import HSAEError                 # after parsing: --help never waits for torch
+    from hsae_nb.core import HSAEError, TrainingInterrupted          # after parsing: --help never waits for torch
     try: return func(**args)
+    except TrainingInterrupted as e:
+        print(e, file=sys.stderr); sys.exit(e.exit_code)
     except HSAEError as e:
         print(f"error: {e}", file=sys.stderr); sys.exit(2)
 

@@ -14,10 +14,10 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'UNASSIGNED_RULES', 'ACTIVATIONS', 'PAPER_WEIGHTS',
            'DEAD_MODES', 'KERNELS', 'RENAMED_FIELDS', 'ADDED_FIELDS', 'PRESETS', 'LOCK_FILE', 'HSAEError',
-           'ConfigError', 'CheckpointError', 'HSAEConfig', 'per_level', 'TrainConfig', 'baseline_config',
-           'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset', 'seed_everything',
-           'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json', 'lock_folder', 'unlock_folder',
-           'lock_holder']
+           'ConfigError', 'CheckpointError', 'TrainingInterrupted', 'HSAEConfig', 'per_level', 'TrainConfig',
+           'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset',
+           'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json', 'lock_folder',
+           'unlock_folder', 'lock_holder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -39,6 +39,13 @@ class ConfigError(HSAEError):
 
 class CheckpointError(HSAEError):
     "A saved run or checkpoint that is missing, corrupted, or does not match the config."
+
+class TrainingInterrupted(HSAEError):
+    "Training stopped by SIGINT (Ctrl-C) or SIGTERM at the end of a step, after saving a checkpoint there."
+    def __init__(self, message: str, signum: int):
+        super().__init__(message); self.signum = signum
+    @property
+    def exit_code(self) -> int: return 128 + self.signum      # the shell's convention: 130 for SIGINT, 143 for SIGTERM
 
 # %% ../nbs/00_core.ipynb #2ba64800
 SIMILARITIES = ("encoder", "decoder", "coact")

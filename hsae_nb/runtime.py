@@ -2,7 +2,8 @@
 
 # %% ../nbs/05b_runtime.ipynb #a0c1d2e5
 from __future__ import annotations
-import io, os
+import io, os, signal, threading
+from contextlib import contextmanager
 from pathlib import Path
 import torch
 import torch.distributed as dist
@@ -11,8 +12,8 @@ from .sparse import choose_kernel
 
 # %% auto #0
 __all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'memory_estimate', 'available_memory', 'check_memory',
-           'dist_info', 'all_reduce_', 'init_distributed', 'checkpoint_paths', 'write_checkpoint', 'read_checkpoint',
-           'config_diff']
+           'dist_info', 'all_reduce_', 'deferred_signals', 'init_distributed', 'checkpoint_paths', 'write_checkpoint',
+           'read_checkpoint', 'config_diff']
 
 # %% ../nbs/05b_runtime.ipynb #f3a1087f
 ACT_BYTES_PER_ENTRY = {"dense": 13 * 4, "sparse": 2 * 4}   # step activations per (row, feature), low end of the measured range
@@ -68,6 +69,17 @@ def all_reduce_(tensors: list, op: str = "mean") -> list:
     for t in tensors:
         t.copy_(flat[offset:offset + t.numel()].view_as(t)); offset += t.numel()
     return tensors
+
+# %% ../nbs/05b_runtime.ipynb #59a22a79
+@contextmanager
+def deferred_signals(signals=(signal.SIGINT, signal.SIGTERM)):
+    "While inside: the listed signals are recorded in the yielded list instead of acting (main thread only)."
+    got = []
+    if threading.current_thread() is not threading.main_thread(): yield got; return
+    old = {s: signal.signal(s, lambda signum, frame: got.append(signum)) for s in signals}
+    try: yield got
+    finally:
+        for s, handler in old.items(): signal.signal(s, handler)
 
 # %% ../nbs/05b_runtime.ipynb #0d55dcf3
 def init_distributed(backend: str | None = None) -> torch.device:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_trainer.ipynb #f1456caf
 from __future__ import annotations
-import math, warnings
+import math, signal, warnings
 from pathlib import Path
 from typing import Iterable
 import pandas as pd
@@ -13,8 +13,8 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from .core import (TrainConfig, HSAEConfig, per_level, HSAEError, ConfigError, CheckpointError, config_to_dict,
-                          get_device, atomic_write, lock_folder, unlock_folder)
+from .core import (TrainConfig, HSAEConfig, per_level, HSAEError, ConfigError, CheckpointError, TrainingInterrupted,
+                          config_to_dict, get_device, atomic_write, lock_folder, unlock_folder)
 from .level import make_controller
 from .structure import Hierarchy, CoactivationStats, update_due
 from .model import HSAE
@@ -22,7 +22,7 @@ from .sparse import SparseActs, fired_features
 from .cache import sae_metadata
 from .upkeep import (dead_pre_acts, ghost_grad_loss, auxk_loss, remove_parallel_grad_, calibrate_thresholds_,
                             balanced_lambda, revive_dead_, track_batchtopk_threshold_)
-from .runtime import (check_memory, dist_info, all_reduce_, CKPT_VERSION, checkpoint_paths, write_checkpoint,
+from .runtime import (check_memory, deferred_signals, dist_info, all_reduce_, CKPT_VERSION, checkpoint_paths, write_checkpoint,
                              read_checkpoint, config_diff)
 
 # %% auto #0
@@ -396,6 +396,21 @@ def _batches(self: Trainer):
     return self._data_iter
 
 @patch
+def _stop_requested(self: Trainer, got: list) -> bool:
+    "Whether a stop signal arrived here or, in data-parallel training, in any process (all stop at the same step)."
+    flag = torch.tensor([float(bool(got))], device=self.device)
+    return bool(all_reduce_([flag], "max")[0].item()) if self.world > 1 else bool(got)
+
+@patch
+def _interrupt(self: Trainer, signum: int):
+    "Save a checkpoint at this step and raise TrainingInterrupted with how to continue."
+    path = self.save_checkpoint()
+    name = signal.Signals(signum).name
+    where = f"checkpoint saved at step {self.step} in {self.run_dir}: continue with resume=True (hsae_train ... --resume)" \
+        if path else f"no run folder, nothing saved (stopped at step {self.step})"
+    raise TrainingInterrupted(f"training interrupted by {name}; {where}", signum)
+
+@patch
 def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, activation_scale: float | None = None) -> pd.DataFrame:
     "Train up to `total_steps` (or `steps` more), checkpointing on the way; save the run folder at the end."
     tcfg = self.tcfg
@@ -405,18 +420,20 @@ def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, a
     self.model.train()
     bar = tqdm(total=stop, initial=self.step, disable=not self.progress or self.rank != 0, desc="hsae", dynamic_ncols=True)
     it = self._batches()
-    while self.step < stop:
-        try: x = next(it)
-        except StopIteration:
-            warnings.warn(f"the data ran out after {self.batches_drawn} batches, at step {self.step} of {stop}"); break
-        self.batches_drawn += 1
-        if not self.train_step(x): continue
-        bar.update(1)
-        if self.rows and self.rows[-1]["step"] == self.step:
-            r = self.rows[-1]
-            bar.set_postfix(loss=f"{r['loss']:.3g}", l0="/".join(f"{v:.0f}" for v in level_values(r, "l0")),
-                            ev="/".join(f"{v:.2f}" for v in level_values(r, "ev")))
-        if self.step % tcfg.checkpoint_every == 0 and self.step < stop: self.save_checkpoint()
+    with deferred_signals() as stop_signal:              # Ctrl-C / SIGTERM: finish the step, save, then stop
+        while self.step < stop:
+            try: x = next(it)
+            except StopIteration:
+                warnings.warn(f"the data ran out after {self.batches_drawn} batches, at step {self.step} of {stop}"); break
+            self.batches_drawn += 1
+            if not self.train_step(x): continue
+            bar.update(1)
+            if self._stop_requested(stop_signal): bar.close(); self._interrupt(stop_signal[0] if stop_signal else signal.SIGTERM)
+            if self.rows and self.rows[-1]["step"] == self.step:
+                r = self.rows[-1]
+                bar.set_postfix(loss=f"{r['loss']:.3g}", l0="/".join(f"{v:.0f}" for v in level_values(r, "l0")),
+                                ev="/".join(f"{v:.2f}" for v in level_values(r, "ev")))
+            if self.step % tcfg.checkpoint_every == 0 and self.step < stop: self.save_checkpoint()
     bar.close()
     if self.step >= tcfg.total_steps and self.rank == 0 and len(self.rows) >= 20:
         conv = convergence(self.history)

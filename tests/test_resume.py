@@ -1,5 +1,5 @@
 """Kill-and-resume: a run killed with SIGKILL and resumed ends bit-identical to an uninterrupted one."""
-import os, signal, subprocess, sys, time
+import os, re, signal, subprocess, sys, time
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,26 @@ def test_sigkill_after_checkpoint_then_resume(tmp_path, uninterrupted):
     assert p.returncode == -signal.SIGKILL
     saved = read_checkpoint(checkpoint_paths(tmp_path)[-1])["step"]
     assert 40 <= saved < 120                      # killed mid-run, after at least two checkpoints
+    r = job(tmp_path, "--resume")
+    assert r.returncode == 0, r.stderr
+    assert_same(weights(tmp_path), uninterrupted)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_saves_at_the_step_then_resume(tmp_path, uninterrupted, sig):
+    p = job(tmp_path, "--sleep", "0.05", wait=False)
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(c.name == "step_000000020.pt" for c in checkpoint_paths(tmp_path)):
+        assert p.poll() is None, p.stderr.read()
+        time.sleep(0.05)
+    time.sleep(0.3)                               # a few steps past the checkpoint
+    p.send_signal(sig)
+    err = p.communicate(timeout=60)[1]
+    assert p.returncode == 128 + sig, err         # 130 for Ctrl-C, 143 for SIGTERM
+    assert f"interrupted by {signal.Signals(sig).name}" in err and "resume" in err and "Traceback" not in err
+    reached = int(re.search(r"saved at step (\d+)", err)[1])
+    assert 20 < reached < 120
+    assert read_checkpoint(checkpoint_paths(tmp_path)[-1])["step"] == reached   # saved at the step it reached
     r = job(tmp_path, "--resume")
     assert r.returncode == 0, r.stderr
     assert_same(weights(tmp_path), uninterrupted)

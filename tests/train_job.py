@@ -6,11 +6,11 @@
 --kill-at-save N SIGKILL this process inside the N-th checkpoint save, after the temporary file
                  is written and before it is renamed into place
 """
-import argparse, os, signal, time
+import argparse, os, signal, sys, time
 import torch
 
 torch.set_num_threads(1)
-from hsae_nb.core import TrainConfig, preset, seed_everything, sparse_stream
+from hsae_nb.core import TrainConfig, TrainingInterrupted, preset, seed_everything, sparse_stream
 from hsae_nb.model import HSAE
 from hsae_nb.trainer import TensorBatches, Trainer
 
@@ -51,7 +51,10 @@ def main():
     cfg = preset("tiny", bandwidth=0.02, rho=0.05, perturb_rate=0.2, update_every=30, lambda_init=0.1)
     tcfg = TrainConfig(lr=3e-3, batch_size=64, total_steps=TOTAL, checkpoint_every=CKPT_EVERY, dead_window=25, log_every=5)
     model = HSAE(cfg, generator=g)
-    Trainer(model, tcfg, SlowBatches(x, 64, seed=1, sleep=a.sleep), run_dir=a.run_dir, resume=a.resume, progress=False).fit()
+    trainer = Trainer(model, tcfg, SlowBatches(x, 64, seed=1, sleep=a.sleep), run_dir=a.run_dir, resume=a.resume, progress=False)
+    try: trainer.fit()
+    except TrainingInterrupted as e:                      # as the CLI does: one line, the shell's exit status
+        print(e, file=sys.stderr); sys.exit(e.exit_code)
 
 
 if __name__ == "__main__":
