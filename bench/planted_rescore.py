@@ -3,16 +3,16 @@
     python bench/planted_rescore.py DIR [--out nbs/results/realistic_planted.json]
 
 For every kept model DIR/VARIANT_seedN_stepsS[_initI] whose run is in the results JSON, the seed's planted forest is
-drawn again from the recorded settings and `edges_by_rule` (the same levels re-linked by the quantile, null and full
-rules) is written into that run's record. Models of one variant learnt on one forest from several starts (--inits) are
+drawn again from the recorded settings and `edges_by_rule` (the same levels re-linked by each rule of `EDGE_RULES`) is
+written into that run's record. Models of one variant learnt on one forest from several starts (--inits) are
 compared pairwise by `forest_agreement`, written under "agreement". All writes hold the lock `bench/planted.py` uses.
 """
 import argparse, itertools, json, re, sys
 from pathlib import Path
 
-from hsae_nb.core import seed_everything, write_json
+from hsae_nb.core import write_json
 from hsae_nb.model import HSAE
-from hsae_nb.planted import ForestSpec, plant_forest, edges_by_rule, forest_agreement
+from hsae_nb.planted import ForestSpec, realistic_data, edges_by_rule, forest_agreement
 
 sys.path.insert(0, str(Path(__file__).parent))
 from planted import locked, ROOT  # noqa: E402
@@ -32,8 +32,9 @@ def main():
         if key not in runs: print("no run recorded for", folder.name, "- skipped"); continue
         r, model = runs[key], HSAE.load(folder)
         kept.setdefault((m[1], int(m[2]), int(m[3])), {})[int(m[4] or m[2])] = model
-        forest = plant_forest(ForestSpec(**r["spec"]), seed_everything(r["seed"]))   # as realistic_benchmark draws it
-        rules = edges_by_rule(model, forest)
+        setup = r["setup"]
+        forest, _, held_out, _ = realistic_data(ForestSpec(**r["spec"]), r["seed"], setup["n_train"], setup["n_held"])   # as the run drew them
+        rules = edges_by_rule(model, forest, held_out)
         with locked(out):
             res = json.loads(out.read_text())
             res["runs"][key]["edges_by_rule"] = rules
