@@ -304,9 +304,16 @@ def _fsync_dir(folder):
         finally: os.close(fd)
     except OSError: pass
 
+def _strict(obj):
+    "obj with every NaN or infinity replaced by None: JSON has no such numbers, and strict parsers reject Python's."
+    if isinstance(obj, float): return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict): return {k: _strict(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)): return [_strict(v) for v in obj]
+    return obj
+
 def write_json(path, obj):
-    "Atomically write `obj` as indented JSON."
-    atomic_write(path, json.dumps(obj, indent=2, sort_keys=False) + "\n")
+    "Atomically write `obj` as indented, strict JSON (NaN and infinities as null)."
+    atomic_write(path, json.dumps(_strict(obj), indent=2, sort_keys=False, allow_nan=False) + "\n")
 
 def read_json(path) -> dict:
     "Read a JSON file, with an error that names the file when it is missing or corrupted."

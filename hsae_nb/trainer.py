@@ -162,7 +162,7 @@ class Trainer:
         self._sync_initial_weights()
         if self.run_dir is not None and self.rank == 0: lock_folder(self.run_dir, "run folder")   # one writer per run folder
         if self.run_dir is not None and checkpoint_paths(self.run_dir):
-            if not resume: raise CheckpointError(f"{self.run_dir} already holds checkpoints: pass resume=True or choose another run_dir")
+            if not resume: raise CheckpointError(f"{self.run_dir} already holds checkpoints: continue it with resume=True (hsae_train --resume) or choose another run folder")
             self.load_checkpoint(checkpoint_paths(self.run_dir)[-1])
 
     @property
