@@ -4,8 +4,8 @@
 
 Times the sparse Trainer.train_step four ways (full; ρ = r = 0; structural loss only; perturbation
 only; medians over rounds in which the four alternate), profiles one step of each with torch.profiler, and writes the step times, the ops whose self
-time grew most from the plain step to the full one (by op and input shape), and the share of entries
-that fall in (row, parent) groups with two or more members. A measurement, not a test.
+time grew most from the plain step to the full one (by op and input shape), and what the structural loss's batch
+sums touch (`pc_stats`: links and sibling pairs that met in the batch, per level pair). A measurement, not a test.
 """
 import argparse, json, os, sys
 from pathlib import Path
@@ -15,12 +15,12 @@ from torch.profiler import profile, ProfilerActivity
 
 sys.path.insert(0, str(Path(__file__).parent))
 from step import SHAPES, step_rate, interleaved, calibrated_model, machine  # noqa: E402
-from hsae_nb.sparse import sparse_encode, pc_groups  # noqa: E402
+from hsae_nb.sparse import sparse_encode, pc_stats  # noqa: E402
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--shape", default="paper"); ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--shape", default="paper", choices=sorted(SHAPES)); ap.add_argument("--rounds", type=int, default=8)
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "hierarchy_profile.json"))
     a = ap.parse_args()
     torch.set_num_threads(os.cpu_count())
@@ -29,8 +29,7 @@ def main():
     with torch.no_grad():
         sa = [sparse_encode(lv, x) for lv in model.levels]
         six = model.sibling_index()
-        grouped = sum(len(gr.parent[0]) + len(gr.child[0]) for gr in
-                      (pc_groups(sa[l], sa[l + 1], model.hierarchy.parents[l], six[l]) for l in range(len(sa) - 1)))
+        stats = [pc_stats(sa[l], sa[l + 1], model.hierarchy.parents[l], six[l].has_kids) for l in range(len(sa) - 1)]
         entries = sum(t.pat.nnz for t in sa)
     variants = {"full": (cfg.rho, cfg.perturb_rate), "plain": (0.0, 0.0),
                 "structural_loss_only": (cfg.rho, 0.0), "perturbation_only": (0.0, cfg.perturb_rate)}
@@ -46,7 +45,7 @@ def main():
                command=f"python bench/hierarchy_profile.py --shape {a.shape} --rounds {a.rounds}",
                step_seconds=seconds, hierarchy_seconds=seconds["full"] - seconds["plain"],
                hierarchy_share=(seconds["full"] - seconds["plain"]) / seconds["full"],
-               entries=entries, entries_in_multi_entry_groups=grouped, multi_entry_share=grouped / entries,
+               entries=entries, links_met=[len(st.link_child) for st in stats], sibling_pairs_met=[len(st.sib) for st in stats],
                ops_grown_most_seconds=dict(sorted(((k, round(v, 4)) for k, v in grew.items()), key=lambda kv: -kv[1])[:20]))
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(res, indent=1))
