@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_autointerp.ipynb #cc874246
 from __future__ import annotations
-import json, math, random, re
+import json, math, os, random, re
 from pathlib import Path
 from .core import HSAEError, atomic_write
 
@@ -144,10 +144,22 @@ class HFJudge:
         self.last_p_yes = p[0]
         return f"HaveRelationship: {rel}\nConfidence: {conf}"
 
+def _split_credentials(url: str) -> tuple:
+    "(url without user:password@, the password or None): a key never travels in a URL that gets printed."
+    from urllib.parse import urlsplit, urlunsplit
+    u = urlsplit(url)
+    if u.password is None and u.username is None: return url, None
+    return urlunsplit(u._replace(netloc=u.hostname + (f":{u.port}" if u.port else ""))), u.password or u.username
+
 class HTTPJudge:
-    "An OpenAI-compatible chat endpoint (base URL such as http://host:8000/v1), asked at temperature 0."
-    def __init__(self, url: str, model: str = "default", api_key: str | None = None, timeout: float = 120):
-        self.url, self.model, self.api_key, self.timeout, self.name = url.rstrip("/"), model, api_key, timeout, url
+    """An OpenAI-compatible chat endpoint (base URL such as http://host:8000/v1), asked at temperature 0. The key comes
+    from `api_key`, else from a user:KEY@ part of the URL (removed from it), else from the environment variable `key_env`;
+    it is sent as a Bearer token and never appears in the judge's name, its errors or progress bars."""
+    def __init__(self, url: str, model: str = "default", api_key: str | None = None, timeout: float = 120,
+                 key_env: str = "OPENAI_API_KEY"):
+        url, in_url = _split_credentials(url.rstrip("/"))
+        self.url, self.model, self.timeout, self.name = url, model, timeout, url
+        self.api_key = api_key or in_url or os.environ.get(key_env) or None
 
     def __call__(self, messages: list) -> str:
         import urllib.request, urllib.error
@@ -157,13 +169,14 @@ class HTTPJudge:
                                               **({"Authorization": f"Bearer {self.api_key}"} if self.api_key else {})})
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as r: body = json.loads(r.read())
-        except (urllib.error.URLError, OSError, ValueError) as e: raise HSAEError(f"judge endpoint {self.url} failed: {e}") from None
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            raise HSAEError(f"judge endpoint {self.url} failed: {str(e).replace(self.api_key or chr(0), '***')}") from None
         try: return body["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError): raise HSAEError(f"judge endpoint {self.url} gave no chat answer: {str(body)[:200]}") from None
 
-def make_judge(spec: str = "smollm2-135m", **kw):
-    "HTTPJudge for an http(s) URL, else HFJudge for a model name or folder."
-    return HTTPJudge(spec, **kw) if spec.startswith(("http://", "https://")) else HFJudge(spec, **kw)
+def make_judge(spec: str = "smollm2-135m", key_env: str = "OPENAI_API_KEY", **kw):
+    "HTTPJudge for an http(s) URL (its key from `key_env` unless given), else HFJudge for a model name or folder."
+    return HTTPJudge(spec, key_env=key_env, **kw) if spec.startswith(("http://", "https://")) else HFJudge(spec, **kw)
 
 # %% ../nbs/11_autointerp.ipynb #195d021c
 def hierarchy_autointerp(forest, judge, n: int = 200, seed: int = 0, out: str | Path | None = None, progress: bool = True) -> dict:

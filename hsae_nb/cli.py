@@ -176,6 +176,7 @@ def hsae_eval(
     splice: int = 0,                 # held-out sequences on which to splice each level into the LM (0 = skip)
     autointerp: int = 0,             # parent-child pairs (and as many random control pairs) for a judge (0 = skip; needs contexts.json)
     judge: str = "smollm2-135m",     # the judge: a Hugging Face model name or folder, or an OpenAI-compatible URL (…/v1)
+    judge_key_env: str = "OPENAI_API_KEY",  # environment variable holding the URL judge's API key (never printed)
     geometry: int = 0,               # (sibling, sibling, distant) triples for the sibling-geometry score (0 = skip)
     threads: int = None):            # torch CPU threads
     "Evaluate HSAE run folders: per-level SAE metrics, hierarchy metrics, optional LM splicing; writes metrics.json."
@@ -192,7 +193,7 @@ def hsae_eval(
         missing = [rd for rd in runs if not (Path(rd) / "contexts.json").exists()]
         if missing: raise HSAEError(f"--autointerp shows the judge each feature's contexts: run hsae_view on {missing} first")
         from hsae_nb.autointerp import make_judge
-        the_judge = make_judge(judge)
+        the_judge = make_judge(judge, key_env=judge_key_env)
     rows = {}
     for rd in runs:
         conf, model = read_json(Path(rd) / "config.json"), HSAE.load(rd)
