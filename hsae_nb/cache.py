@@ -154,6 +154,8 @@ def check_cache_folder(out_dir, **identity) -> Path:
     if not probe.is_dir(): raise HSAEError(f"cannot create the cache folder {out_dir}: {probe} is a file, not a folder")
     try: tempfile.TemporaryFile(dir=probe).close()
     except OSError as e: raise HSAEError(f"cannot write the cache folder {out_dir}: {e.strerror} in {probe}") from None
+    run_files = [n for n in ("config.json", "hierarchy.json", "checkpoints") if (out_dir / n).exists()]
+    if run_files: raise HSAEError(f"{out_dir} is a run folder (it holds {', '.join(run_files)}): a cache needs a folder of its own")
     if (out_dir / MANIFEST).exists(): _refuse_other_identity(out_dir, read_manifest(out_dir), identity)
     return out_dir
 

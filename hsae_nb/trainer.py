@@ -160,6 +160,8 @@ class Trainer:
         self.step, self.batches_drawn, self.skipped, self.rows = 0, 0, 0, []
         self._data_iter, self._wandb = None, self._init_wandb(wandb_project)
         self._sync_initial_weights()
+        if self.run_dir is not None and (self.run_dir / "manifest.json").exists():     # run files and shards never mix
+            raise ConfigError(f"{self.run_dir} is an activation cache (it holds manifest.json): a run needs a folder of its own")
         if self.run_dir is not None and self.rank == 0: lock_folder(self.run_dir, "run folder")   # one writer per run folder
         if self.run_dir is not None and checkpoint_paths(self.run_dir):
             if not resume: raise CheckpointError(f"{self.run_dir} already holds checkpoints: continue it with resume=True (hsae_train --resume) or choose another run folder")
