@@ -4,13 +4,13 @@
 
 # %% ../nbs/05a_cache.ipynb #5a17da72
 from __future__ import annotations
-import hashlib, itertools, math, tempfile, time
+import hashlib, itertools, math, time
 from pathlib import Path
 from typing import Sequence
 import torch
 from safetensors.torch import save as st_save, load as st_load
 from tqdm.auto import tqdm
-from .core import HSAEError, CheckpointError, atomic_write, write_json, read_json, lock_folder, unlock_folder
+from .core import HSAEError, CheckpointError, atomic_write, write_json, read_json, lock_folder, unlock_folder, check_writable
 from .data import LM, Corpus, ActivationSite, pack_sequences
 
 # %% auto #0
@@ -148,12 +148,7 @@ def _harvest_into(lm, corpus, out_dir, site, identity, n_tokens, context_size, b
 # %% ../nbs/05a_cache.ipynb #cf6b78fd
 def check_cache_folder(out_dir, **identity) -> Path:
     "Before any model loads: `out_dir` can be created and written, and a cache already in it has `identity`'s settings."
-    out_dir = Path(out_dir)
-    probe = out_dir
-    while not probe.exists(): probe = probe.parent      # the folder a mkdir of out_dir would write into
-    if not probe.is_dir(): raise HSAEError(f"cannot create the cache folder {out_dir}: {probe} is a file, not a folder")
-    try: tempfile.TemporaryFile(dir=probe).close()
-    except OSError as e: raise HSAEError(f"cannot write the cache folder {out_dir}: {e.strerror} in {probe}") from None
+    out_dir = check_writable(out_dir, "cache folder")
     run_files = [n for n in ("config.json", "hierarchy.json", "checkpoints") if (out_dir / n).exists()]
     if run_files: raise HSAEError(f"{out_dir} is a run folder (it holds {', '.join(run_files)}): a cache needs a folder of its own")
     if (out_dir / MANIFEST).exists(): _refuse_other_identity(out_dir, read_manifest(out_dir), identity)

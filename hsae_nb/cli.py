@@ -189,6 +189,8 @@ def hsae_eval(
     from hsae_nb.metrics import evaluate, save_metrics, results_table
     if threads: torch.set_num_threads(threads)
     runs = [run_dir] + ([against] if against else [])
+    from hsae_nb.core import check_writable
+    for rd in runs: check_writable(rd, "run folder")             # metrics.json goes there: fail before the evaluation
     if autointerp:                                   # checked before any evaluation work
         missing = [rd for rd in runs if not (Path(rd) / "contexts.json").exists()]
         if missing: raise HSAEError(f"--autointerp shows the judge each feature's contexts: run hsae_view on {missing} first")
@@ -275,6 +277,9 @@ def hsae_view(
     from hsae_nb.core import read_json
     from hsae_nb.viewer import Forest
     run_dir = Path(run_dir)
+    from hsae_nb.core import check_writable
+    check_writable(run_dir, "run folder")                        # contexts.json goes there: fail before computing them
+    if out: check_writable(Path(out).parent, "page's folder")
     if recompute or not (run_dir / "contexts.json").exists():
         from hsae_nb.model import HSAE
         from hsae_nb.cache import ActivationLoader

@@ -16,8 +16,8 @@ __all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'UNASSI
            'DEAD_MODES', 'KERNELS', 'RENAMED_FIELDS', 'ADDED_FIELDS', 'PRESETS', 'LOCK_FILE', 'HSAEError',
            'ConfigError', 'CheckpointError', 'TrainingInterrupted', 'HSAEConfig', 'per_level', 'TrainConfig',
            'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset',
-           'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'write_json', 'read_json', 'lock_folder',
-           'unlock_folder', 'lock_holder']
+           'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'check_writable', 'write_json',
+           'read_json', 'lock_folder', 'unlock_folder', 'lock_holder']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -310,6 +310,15 @@ def _strict(obj):
     if isinstance(obj, dict): return {k: _strict(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)): return [_strict(v) for v in obj]
     return obj
+
+def check_writable(folder, what: str = "folder") -> Path:
+    "Before any expensive work: `folder` (or the folder a mkdir of it would write into) accepts new files."
+    folder = probe = Path(folder)
+    while not probe.exists(): probe = probe.parent
+    if not probe.is_dir(): raise HSAEError(f"cannot create the {what} {folder}: {probe} is a file, not a folder")
+    try: tempfile.TemporaryFile(dir=probe).close()
+    except OSError as e: raise HSAEError(f"cannot write the {what} {folder}: {e.strerror} in {probe}") from None
+    return folder
 
 def write_json(path, obj):
     "Atomically write `obj` as indented, strict JSON (NaN and infinities as null)."
