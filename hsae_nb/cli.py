@@ -192,8 +192,10 @@ def hsae_eval(
     from hsae_nb.core import check_writable
     for rd in runs: check_writable(rd, "run folder")             # metrics.json goes there: fail before the evaluation
     if autointerp:                                   # checked before any evaluation work
-        missing = [rd for rd in runs if not (Path(rd) / "contexts.json").exists()]
-        if missing: raise HSAEError(f"--autointerp shows the judge each feature's contexts: run hsae_view on {missing} first")
+        from hsae_nb.contexts import contexts_current
+        missing = [rd for rd in runs if not contexts_current(rd)]
+        if missing: raise HSAEError(f"--autointerp shows the judge each feature's contexts: run hsae_view on {missing} first "
+                                    "(their contexts.json is missing or was computed from other weights)")
         from hsae_nb.autointerp import make_judge
         the_judge = make_judge(judge, key_env=judge_key_env)
     rows = {}
@@ -280,7 +282,10 @@ def hsae_view(
     from hsae_nb.core import check_writable
     check_writable(run_dir, "run folder")                        # contexts.json goes there: fail before computing them
     if out: check_writable(Path(out).parent, "page's folder")
-    if recompute or not (run_dir / "contexts.json").exists():
+    from hsae_nb.contexts import contexts_current
+    stale = (run_dir / "contexts.json").exists() and not contexts_current(run_dir)
+    if stale and not recompute: print(f"{run_dir}/contexts.json was computed from other weights (the run changed): recomputing")
+    if recompute or stale or not (run_dir / "contexts.json").exists():
         from hsae_nb.model import HSAE
         from hsae_nb.cache import ActivationLoader
         from hsae_nb.contexts import compute_contexts

@@ -4,6 +4,7 @@
 
 # %% ../nbs/08_contexts.ipynb #49fd228e
 from __future__ import annotations
+import hashlib
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
@@ -14,7 +15,7 @@ from .data import getattr_path
 
 # %% auto #0
 __all__ = ['HIST_EDGES', 'feature_positions', 'build_contexts', 'logit_lens', 'activation_histograms', 'feature_extras',
-           'load_extras', 'compute_contexts', 'load_contexts']
+           'load_extras', 'weights_fingerprint', 'contexts_current', 'compute_contexts', 'load_contexts']
 
 # %% ../nbs/08_contexts.ipynb #e6ee1b9e
 class _TopK:
@@ -166,12 +167,24 @@ def load_extras(run_dir) -> dict:
     return {int(k): v for k, v in (read_json(path).get("extras") or {}).items()}
 
 # %% ../nbs/08_contexts.ipynb #79c39698
+def weights_fingerprint(run_dir) -> str:
+    "sha256 of a run folder's saved level weights and forest: what its contexts are computed from."
+    run_dir, h = Path(run_dir), hashlib.sha256()
+    for f in sorted(run_dir.glob("level_*/sae_weights.safetensors")) + [run_dir / "hierarchy.safetensors"]:
+        if f.exists(): h.update(str(f.relative_to(run_dir)).encode()); h.update(f.read_bytes())
+    return h.hexdigest()
+
+def contexts_current(run_dir) -> bool:
+    "Whether run_dir/contexts.json was computed from the weights the folder holds now (False if absent or older)."
+    path = Path(run_dir) / "contexts.json"
+    return path.exists() and read_json(path).get("weights") == weights_fingerprint(run_dir)
+
 def compute_contexts(run_dir, model: HSAE, loader: ActivationLoader, tokenizer, progress: bool = True, lm=None, **kw) -> Path:
     "Compute every feature's top/sampled contexts, histogram and (with `lm`) logit lens; write run_dir/contexts.json atomically."
     ctx = build_contexts(model, loader, tokenizer, feature_positions(model, loader, progress=progress), progress=progress, **kw)
     extras = feature_extras(model, loader, lm, progress=progress)
     path = Path(run_dir) / "contexts.json"
-    write_json(path, dict(cache_dir=str(loader.dir), split=loader.split, n_vectors=loader.n_vectors,
+    write_json(path, dict(cache_dir=str(loader.dir), split=loader.split, n_vectors=loader.n_vectors, weights=weights_fingerprint(run_dir),
                           contexts={str(k): v for k, v in ctx.items()}, hist_edges=[round(float(e), 6) for e in HIST_EDGES],
                           extras={str(k): v for k, v in extras.items()}))
     return path
