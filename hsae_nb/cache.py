@@ -72,10 +72,16 @@ def _check_site(lm: LM, site: ActivationSite, bos: int):
                         "this architecture's block output is not the residual stream")
 
 def _start_manifest(folder: Path, identity: dict) -> dict:
-    "The existing manifest if its identity matches, else a fresh one; a mismatch is an error."
+    "The existing manifest if its identity matches and its shards are intact, else a fresh one; a mismatch is an error."
     if not (folder / MANIFEST).exists(): return dict(format=FORMAT, **identity, normaliser=None, shards=[])
     m = read_manifest(folder)
     _refuse_other_identity(folder, m, identity)
+    for entry in m["shards"]:                        # a cache is only extended on shards that are all there and intact
+        if not (folder / entry["file"]).exists():
+            raise CheckpointError(f"{folder}/{entry['file']} is listed in {MANIFEST} but missing: this cache cannot be extended; "
+                                  f"harvest into a new folder")
+        if hashlib.sha256((folder / entry["file"]).read_bytes()).hexdigest() != entry["sha256"]:
+            raise CheckpointError(f"corrupted shard {folder / entry['file']}: checksum mismatch with {MANIFEST}; harvest into a new folder")
     return m
 
 def _refuse_other_identity(folder: Path, m: dict, identity: dict):
