@@ -170,7 +170,8 @@ class HTTPJudge:
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as r: body = json.loads(r.read())
         except (urllib.error.URLError, OSError, ValueError) as e:
-            raise HSAEError(f"judge endpoint {self.url} failed: {str(e).replace(self.api_key or chr(0), '***')}") from None
+            why = str(e).replace(self.api_key, "***") if self.api_key else str(e)
+            raise HSAEError(f"judge endpoint {self.url} failed: {why}") from None
         try: return body["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError): raise HSAEError(f"judge endpoint {self.url} gave no chat answer: {str(body)[:200]}") from None
 

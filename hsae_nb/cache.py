@@ -15,8 +15,8 @@ from .data import LM, Corpus, ActivationSite, pack_sequences
 
 # %% auto #0
 __all__ = ['MANIFEST', 'FORMAT', 'IDENTITY', 'IDENTITY_DEFAULTS', 'NORM_VECTORS', 'DTYPES', 'LM_DTYPES', 'shard_file',
-           'write_shard', 'read_shard', 'read_manifest', 'update_normaliser', 'harvest', 'check_cache_folder',
-           'ActivationLoader', 'sae_metadata']
+           'write_shard', 'shard_bytes', 'read_shard', 'read_manifest', 'update_normaliser', 'harvest',
+           'check_cache_folder', 'ActivationLoader', 'sae_metadata']
 
 # %% ../nbs/05a_cache.ipynb #2704a765
 MANIFEST, FORMAT = "manifest.json", "hsae_nb.activations/1"
@@ -36,14 +36,18 @@ def write_shard(folder, i: int, acts_ND: torch.Tensor, tokens_ST: torch.Tensor) 
     atomic_write(Path(folder) / shard_file(i), data)
     return dict(file=shard_file(i), sequences=len(tokens_ST), vectors=len(acts_ND), sha256=hashlib.sha256(data).hexdigest())
 
-def read_shard(folder, entry: dict, verify: bool = True) -> dict:
-    "Load a shard's tensors, checking its checksum against the manifest."
+def shard_bytes(folder, entry: dict, verify: bool = True) -> bytes:
+    "A shard file's bytes, checked to be there and (with `verify`) to match the manifest's checksum."
     path = Path(folder) / entry["file"]
-    if not path.exists(): raise CheckpointError(f"missing shard {path}")
+    if not path.exists(): raise CheckpointError(f"missing shard {path}: it is listed in {MANIFEST} but missing")
     data = path.read_bytes()
     if verify and hashlib.sha256(data).hexdigest() != entry["sha256"]:
         raise CheckpointError(f"corrupted shard {path}: checksum mismatch with {MANIFEST}")
-    return st_load(data)
+    return data
+
+def read_shard(folder, entry: dict, verify: bool = True) -> dict:
+    "Load a shard's tensors, checking its checksum against the manifest."
+    return st_load(shard_bytes(folder, entry, verify))
 
 def read_manifest(folder) -> dict:
     "The manifest of a cache folder, with a clear error when it is not one."
@@ -77,11 +81,8 @@ def _start_manifest(folder: Path, identity: dict) -> dict:
     m = read_manifest(folder)
     _refuse_other_identity(folder, m, identity)
     for entry in m["shards"]:                        # a cache is only extended on shards that are all there and intact
-        if not (folder / entry["file"]).exists():
-            raise CheckpointError(f"{folder}/{entry['file']} is listed in {MANIFEST} but missing: this cache cannot be extended; "
-                                  f"harvest into a new folder")
-        if hashlib.sha256((folder / entry["file"]).read_bytes()).hexdigest() != entry["sha256"]:
-            raise CheckpointError(f"corrupted shard {folder / entry['file']}: checksum mismatch with {MANIFEST}; harvest into a new folder")
+        try: shard_bytes(folder, entry)
+        except CheckpointError as e: raise CheckpointError(f"{e}: this cache cannot be extended; harvest into a new folder") from None
     return m
 
 def _refuse_other_identity(folder: Path, m: dict, identity: dict):

@@ -15,7 +15,7 @@ from .synthetic import train_variant, forest_scores, tree_recovery
 # %% auto #0
 __all__ = ['EDGE_RULES', 'REALISTIC_SETUP', 'ForestSpec', 'zipf_probs', 'PlantedForest', 'plant_forest', 'sample_planted',
            'absorption', 'edges_any_level', 'edges_by_rule', 'true_parent_rank', 'forest_agreement', 'realistic_data',
-           'realistic_benchmark', 'realistic_table', 'paired_difference']
+           'realistic_benchmark', 'main_runs', 'realistic_table', 'paired_difference']
 
 # %% ../nbs/10a_planted.ipynb #4e1b6e37
 @dataclass
@@ -277,12 +277,15 @@ def realistic_benchmark(variant: str, seed: int = 0, steps: int = 1500, spec: Fo
                 edges_by_rule=edges_by_rule(model, forest, held_out))
 
 # %% ../nbs/10a_planted.ipynb #64f3e02b
+def main_runs(results: dict, steps: int = 1500) -> list:
+    "The runs of a results JSON at `steps`, one per (variant, forest seed): those started from the forest's own seed."
+    return [r for r in results["runs"].values() if r["steps"] == steps and r.get("init_seed", r["seed"]) == r["seed"]]
+
 def realistic_table(results: dict, steps: int = 1500) -> "pd.DataFrame":
     "One row per variant of a results JSON (`bench/planted.py --forest realistic`): mean and sd over forest seeds."
     import pandas as pd
     rows = {}
-    for key, r in results["runs"].items():
-        if r["steps"] != steps or r.get("init_seed", r["seed"]) != r["seed"]: continue    # other budgets, other starts
+    for r in main_runs(results, steps):
         rule = r.get("edges_by_rule", {})
         rows.setdefault(r["variant"], []).append({
             "edge F1": r["edge_f1"], "edge P": r["edge_precision"], "edge R": r["edge_recall"],
@@ -303,8 +306,7 @@ def realistic_table(results: dict, steps: int = 1500) -> "pd.DataFrame":
 def paired_difference(results: dict, a: str, b: str, metric: str = "edge_f1", steps: int = 1500) -> dict:
     "Per-seed difference a - b of a metric over the seeds both ran: mean, standard error, and each seed's value."
     import statistics
-    get = lambda v: {r["seed"]: r[metric] for r in results["runs"].values()
-                     if r["variant"] == v and r["steps"] == steps and r.get("init_seed", r["seed"]) == r["seed"]}
+    get = lambda v: {r["seed"]: r[metric] for r in main_runs(results, steps) if r["variant"] == v}
     x, y = get(a), get(b)
     d = [x[s] - y[s] for s in sorted(set(x) & set(y))]
     se = statistics.stdev(d) / len(d) ** 0.5 if len(d) > 1 else float("nan")

@@ -83,13 +83,11 @@ class SpMM(torch.autograd.Function):
     whose gradient g_k pulls row idx_k of W along the vector r_k (a dot product W[idx_k]·r_k whose value is known)."""
     @staticmethod
     def forward(ctx, vals, W_ND, pat: Pattern, coef_KN, pull_idx, pull_KD):
-        with _fp32(W_ND): return SpMM._forward(ctx, vals.float(), W_ND, pat, coef_KN, pull_idx, pull_KD)
-
-    @staticmethod
-    def _forward(ctx, vals, W_ND, pat: Pattern, coef_KN, pull_idx, pull_KD):
-        sqn_N = torch.linalg.vector_norm(W_ND, dim=-1).square() if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
-        ctx.save_for_backward(vals, W_ND, coef_KN, sqn_N, pull_idx, pull_KD); ctx.pat = pat
-        return pat.csr(vals) @ W_ND, coef_KN @ sqn_N, W_ND.new_zeros(len(pull_idx))
+        vals = vals.float()
+        with _fp32(W_ND):
+            sqn_N = torch.linalg.vector_norm(W_ND, dim=-1).square() if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
+            ctx.save_for_backward(vals, W_ND, coef_KN, sqn_N, pull_idx, pull_KD); ctx.pat = pat
+            return pat.csr(vals) @ W_ND, coef_KN @ sqn_N, W_ND.new_zeros(len(pull_idx))
 
     @staticmethod
     def backward(ctx, g_BD, g_K, g_pull):
@@ -238,7 +236,7 @@ def pc_stats(sa_p: SparseActs, sa_c: SparseActs, parent_C: torch.Tensor, has_kid
     link = prod.new_zeros(C).index_add(0, col_c[j - n_p], prod)
     link_child = (torch.bincount(col_c[j - n_p], minlength=C) > 0).nonzero().flatten()
     twin = (is_c[1:] & is_c[:-1] & ~new[1:]).nonzero().flatten()  # two children of one group side by side
-    if len(twin) == 0: pair = sib = col_c.new_zeros(0)            # the common case: no siblings met in any row
+    if len(twin) == 0: pair, sib = col_c.new_zeros(0), a.new_zeros(0)   # the common case: no siblings met in any row
     else:
         at = torch.unique(torch.cat([twin, twin + 1]))            # positions in groups with two or more children
         left, right = equal_key_pairs(key[at])
@@ -246,7 +244,7 @@ def pc_stats(sa_p: SparseActs, sa_c: SparseActs, parent_C: torch.Tensor, has_kid
         cj, ck = col_c[ej - n_p], col_c[ek - n_p]
         pair, inv = torch.unique(torch.minimum(cj, ck) * C + torch.maximum(cj, ck), return_inverse=True)
         sib = a.new_zeros(len(pair)).index_add(0, inv, Take.apply(a, ej) * Take.apply(a, ek))
-    return PCStats(sq_p, sq_c, link_child, link[link_child], pair // C, pair % C, sib.to(a.dtype))
+    return PCStats(sq_p, sq_c, link_child, link[link_child], pair // C, pair % C, sib)
 
 # %% ../nbs/04a_sparse.ipynb #2a1f05d3
 class DecoderUses:

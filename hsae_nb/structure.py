@@ -317,9 +317,9 @@ def equal_key_pairs(sorted_keys: torch.Tensor) -> tuple:
     new_run = torch.ones(n, dtype=torch.bool, device=sorted_keys.device)
     new_run[1:] = sorted_keys[1:] != sorted_keys[:-1]
     run = torch.cumsum(new_run, 0) - 1
-    size = torch.bincount(run) if n else run
+    size = torch.bincount(run)
     start = torch.cumsum(size, 0) - size
-    after = (start[run] + size[run] - 1 - idx) if n else idx  # later positions in the same run
+    after = start[run] + size[run] - 1 - idx                  # later positions in the same run
     left = torch.repeat_interleave(idx, after)
     first = torch.cumsum(after, 0) - after
     right = left + 1 + torch.arange(len(left), device=idx.device) - torch.repeat_interleave(first, after)

@@ -71,10 +71,10 @@ def tree_recovery(forest: SyntheticForest, W_decs: list, hierarchy: Hierarchy, t
     hits = total = correct = judged = 0
     for k, par in enumerate(forest.parents):                                    # par: -1 for a planted feature without parent
         lp, lc = best_learned[k], best_learned[k + 1]
-        has = par >= 0
-        ok = has & (lp.values[par.clamp_min(0)] >= threshold) & (lc.values >= threshold)
+        has, par0 = par >= 0, par.clamp_min(0)
+        ok = has & (lp.values[par0] >= threshold) & (lc.values >= threshold)
         learned_parent = hierarchy.parents[k].cpu()[lc.indices]                 # parent of the learned match of each planted child
-        hits += int((ok & (learned_parent == lp.indices[par.clamp_min(0)])).sum()); total += int(has.sum())
+        hits += int((ok & (learned_parent == lp.indices[par0])).sum()); total += int(has.sum())
         child = (hierarchy.parents[k].cpu() >= 0).nonzero().flatten()           # learned edges
         pm, cm = best_planted[k], best_planted[k + 1]
         parent_l = hierarchy.parents[k].cpu()[child]

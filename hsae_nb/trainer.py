@@ -400,8 +400,8 @@ def _batches(self: Trainer):
 @patch
 def _stop_requested(self: Trainer, got: list) -> bool:
     "Whether a stop signal arrived here or, in data-parallel training, in any process (all stop at the same step)."
-    flag = torch.tensor([float(bool(got))], device=self.device)
-    return bool(all_reduce_([flag], "max")[0].item()) if self.world > 1 else bool(got)
+    if self.world == 1: return bool(got)                    # no tensor, no sync on the step's path
+    return bool(all_reduce_([torch.tensor([float(bool(got))], device=self.device)], "max")[0].item())
 
 @patch
 def _interrupt(self: Trainer, signum: int):

@@ -78,7 +78,7 @@ def test_resume_on_cuda_continues_the_run(tmp_path):
     for k in straight: assert torch.allclose(straight[k], resumed[k], atol=1e-4, rtol=1e-4), k
 
 
-def test_bf16_autocast_trains_finite_on_target(tmp_path):
+def test_bf16_autocast_trains_finite_and_learns(tmp_path):
     t = small_run(tmp_path / "bf16", 40, bf16=True)
     h = t.history
     assert all(torch.isfinite(p).all() for p in t.model.parameters())
