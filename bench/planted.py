@@ -6,7 +6,7 @@ variants): 64 roots -> 256 -> 1024 planted features in d = 256, levels of 64/320
 --forest realistic: `hsae_nb.planted.realistic_benchmark` (nbs/10a_planted.ipynb): Zipfian and correlated firing,
 exclusive siblings, parentless features, 1,728 features in d = 256; levels 64/320/1344 at target L0 5/10/13, batch
 4,096; absorption too. Default output nbs/results/realistic_planted.json.
-Variants: hsae (the paper's weights), posthoc, literal, topk, batchtopk, topk-posthoc, and the ablations r0, rho0,
+Variants: hsae (the paper's weights), posthoc, literal, topk, batchtopk, topk-posthoc, matryoshka (10b), and the ablations r0, rho0,
 rho0.1 (the package default), rho0.1-r0, rho1-r0 (`PLANTED_ABLATIONS`).
 Each finished run is merged into the JSON under a file lock (several processes may share one file; a kill loses one
 run at most).
@@ -43,6 +43,7 @@ def main():
     ap.add_argument("--batch", type=int, default=None, help="default: 1,024 (simple), 4,096 (realistic)")
     ap.add_argument("--out", default=None, help="default: bench/results/planted.json or nbs/results/realistic_planted.json")
     ap.add_argument("--save-models", default=None, help="realistic: keep each trained model in DIR/VARIANT_seedN_stepsS[_initI] (outside git)")
+    ap.add_argument("--lr", type=float, default=None, help="instead of each variant's learning rate (recorded in the key: .../lrX)")
     ap.add_argument("--inits", default=None, help="realistic: comma-separated init seeds per forest seed (default: the seed itself)")
     a = ap.parse_args()
     realistic = a.forest == "realistic"
@@ -59,16 +60,16 @@ def main():
     for seed, init, variant in [(s, i, v) for s in map(int, a.seeds.split(",")) for i in inits(s) for v in variants]:
         tag = f"_init{init}" if init != seed else ""
         if realistic:
-            keep = Path(a.save_models) / f"{variant}_seed{seed}_steps{a.steps}{tag}" if a.save_models else None
-            r = realistic_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch, init_seed=init, save_to=keep)
-        else: r = planted_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch)
+            keep = Path(a.save_models) / f"{variant}_seed{seed}_steps{a.steps}{tag}{f'_lr{a.lr:g}' if a.lr else ''}" if a.save_models else None
+            r = realistic_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch, init_seed=init, save_to=keep, lr=a.lr)
+        else: r = planted_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch, lr=a.lr)
         with locked(out):                     # read, merge and write under the lock; the write itself is atomic
             res = json.loads(out.read_text()) if out.exists() else {}
             res.update(machine=dict(cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(), torch=torch.__version__))
             if not realistic:
                 res.update(setup=dict(d=256, widths=[64, 320, 1344], target_l0=13.0, forest="64 roots, branching (4, 4), cos_child 0",
                                       train_vectors=a.steps * a.batch, batch=a.batch, held_out=20_000))
-            key = f"{variant}/seed{seed}/steps{a.steps}" + (f"/batch{a.batch}" if a.batch != default_batch else "") + tag.replace("_", "/")
+            key = f"{variant}/seed{seed}/steps{a.steps}" + (f"/batch{a.batch}" if a.batch != default_batch else "") + tag.replace("_", "/") + (f"/lr{a.lr:g}" if a.lr else "")
             res.setdefault("runs", {})[key] = r
             write_json(out, res)
         print(variant, seed, "dead", r["dead"], "L0", [round(v, 2) for v in r["l0"]], "MCC", [round(v, 3) for v in r["mcc"]], "own depth", [round(v, 3) for v in r["mcc_own"]],

@@ -260,17 +260,17 @@ def realistic_data(spec: ForestSpec, seed: int, n_train: int = REALISTIC_SETUP["
 def realistic_benchmark(variant: str, seed: int = 0, steps: int = 1500, spec: ForestSpec = ForestSpec(), init_seed: int | None = None,
                         widths=REALISTIC_SETUP["widths"], target_l0=REALISTIC_SETUP["target_l0"], batch: int = REALISTIC_SETUP["batch"],
                         n_train: int = REALISTIC_SETUP["n_train"], n_held: int = REALISTIC_SETUP["n_held"], progress: bool = False,
-                        save_to=None) -> dict:
+                        save_to=None, lr: float | None = None) -> dict:
     """Train one variant on the seed's realistic planted forest: `forest_scores`, absorption, and the generator's settings.
     `init_seed` (default: `seed`) seeds the weights and data order alone, so that one forest can be learnt from several
-    starts; `save_to`: a folder to keep the trained model in (a run folder, `HSAE.load`-able), for scoring it again later."""
+    starts; `save_to`: a folder to keep the trained model in (a run folder, `HSAE.load`-able), for scoring it again later; `lr`: instead of the variant's."""
     from hsae_nb.core import seed_everything
     forest, x, held_out, true_acts = realistic_data(spec, seed, n_train, n_held)
     init = seed if init_seed is None else init_seed
-    model, trainer, seconds = train_variant(variant, x, widths, target_l0, steps, init, batch, progress)
+    model, trainer, seconds = train_variant(variant, x, widths, target_l0, steps, init, batch, progress, lr)
     ab = absorption(forest, model.levels, held_out, true_acts)
     if save_to is not None: model.save(save_to, metadata=dict(variant=variant, seed=seed, init_seed=init, steps=steps))
-    return dict(variant=variant, seed=seed, init_seed=init, steps=steps, seconds=seconds, spec=dataclasses.asdict(spec),
+    return dict(variant=variant, seed=seed, init_seed=init, steps=steps, seconds=seconds, **({} if lr is None else dict(lr=lr)), spec=dataclasses.asdict(spec),
                 setup=dict(widths=list(widths), target_l0=list(target_l0), batch=batch, n_train=n_train, n_held=n_held),
                 **forest_scores(model, trainer, forest, held_out),
                 absorption=[a["absorbed"] for a in ab], parent_silent=[a["parent_silent"] for a in ab],
@@ -278,8 +278,8 @@ def realistic_benchmark(variant: str, seed: int = 0, steps: int = 1500, spec: Fo
 
 # %% ../nbs/10a_planted.ipynb #64f3e02b
 def main_runs(results: dict, steps: int = 1500) -> list:
-    "The runs of a results JSON at `steps`, one per (variant, forest seed): those started from the forest's own seed."
-    return [r for r in results["runs"].values() if r["steps"] == steps and r.get("init_seed", r["seed"]) == r["seed"]]
+    "The runs of a results JSON at `steps`, one per (variant, forest seed): those started from the forest's own seed, at the variant's own learning rate."
+    return [r for r in results["runs"].values() if r["steps"] == steps and r.get("init_seed", r["seed"]) == r["seed"] and "lr" not in r]
 
 def realistic_table(results: dict, steps: int = 1500) -> "pd.DataFrame":
     "One row per variant of a results JSON (`bench/planted.py --forest realistic`): mean and sd over forest seeds."

@@ -133,12 +133,13 @@ def compare_on_forest(seed: int, steps: int = 3000, d: int = 32, n_roots: int = 
 # Ablations of the `hsae` variant (ρ 0.01, r 0.05): what each changes in HSAEConfig (r is perturb_rate, ρ is rho).
 PLANTED_ABLATIONS = {"r0": dict(perturb_rate=0.0), "rho0": dict(rho=0.0), "rho0.1": dict(rho=0.1),
                      "rho0.1-r0": dict(rho=0.1, perturb_rate=0.0), "rho1-r0": dict(rho=1.0, perturb_rate=0.0)}
-PLANTED_VARIANTS = ("hsae", "posthoc", "literal", "topk", "batchtopk", "topk-posthoc", *PLANTED_ABLATIONS)
+PLANTED_VARIANTS = ("hsae", "posthoc", "literal", "topk", "batchtopk", "topk-posthoc", "matryoshka", *PLANTED_ABLATIONS)
 
 def planted_configs(variant: str, d: int, widths, target_l0: float, steps: int, seed: int, batch: int = 1024) -> tuple:
-    "(HSAEConfig, TrainConfig) of one benchmark variant."
+    "(HSAEConfig, TrainConfig) of one benchmark variant ('matryoshka' is not an HSAE: `train_variant` trains it)."
     from hsae_nb.core import HSAEConfig, TrainConfig, baseline_config, literal_recipe, PAPER_WEIGHTS
-    if variant not in PLANTED_VARIANTS: raise HSAEError(f"unknown variant {variant!r}; choose from {PLANTED_VARIANTS}")
+    if variant not in PLANTED_VARIANTS or variant == "matryoshka":
+        raise HSAEError(f"unknown variant {variant!r}; choose from {[v for v in PLANTED_VARIANTS if v != 'matryoshka']}")
     cfg = HSAEConfig(d_in=d, widths=tuple(widths), target_l0=target_l0, update_every=250, **PAPER_WEIGHTS,   # the table's reference
                      activation="topk" if variant.startswith("topk") else "batchtopk" if variant == "batchtopk" else "jumprelu")
     tcfg = TrainConfig(lr=3e-3, batch_size=batch, total_steps=steps, threshold_lr_mult=20.0, seed=seed,
@@ -150,13 +151,22 @@ def planted_configs(variant: str, d: int, widths, target_l0: float, steps: int, 
 
 # %% ../nbs/10_synthetic.ipynb #3e5d6f3b
 def train_variant(variant: str, x: torch.Tensor, widths, target_l0, steps: int, seed: int, batch: int = 1024,
-                  progress: bool = False) -> tuple:
-    "Train one benchmark variant on the vectors x, from the seed's initial weights: (model in eval mode, trainer, seconds)."
+                  progress: bool = False, lr: float | None = None) -> tuple:
+    """Train one benchmark variant on the vectors x, from the seed's initial weights: (model in eval mode, trainer, seconds).
+    'matryoshka' trains one nested BatchTopK dictionary with k = the levels' targets together (10b_matryoshka) and
+    returns its groups as levels, parents linked by encoder cosine, and its run in the trainer's place. `lr`: instead of
+    the variant's learning rate (3e-3)."""
     import time
     from hsae_nb.core import seed_everything
     from hsae_nb.model import HSAE
     from hsae_nb.trainer import Trainer, TensorBatches
+    if variant == "matryoshka":                     # one nested dictionary; its groups become levels, linked afterwards
+        from hsae_nb.matryoshka import train_matryoshka, matryoshka_levels
+        targets = target_l0 if isinstance(target_l0, (tuple, list)) else (target_l0,) * len(widths)
+        run = train_matryoshka(x, widths, k=sum(targets), steps=steps, batch=batch, seed=seed, progress=progress, lr=lr or 3e-3)
+        return matryoshka_levels(run.model, tuple(targets)), run, run.seconds
     cfg, tcfg = planted_configs(variant, x.shape[1], widths, target_l0, steps, seed, batch)
+    if lr is not None: tcfg = dataclasses.replace(tcfg, lr=lr)
     model = HSAE(cfg, generator=seed_everything(seed + 100))   # every variant of a seed starts from the same weights
     t0 = time.perf_counter()
     trainer = Trainer(model, tcfg, TensorBatches(x, batch, seed=seed), progress=progress)
@@ -177,11 +187,11 @@ def forest_scores(model, trainer, forest, held_out: torch.Tensor) -> dict:
 
 def planted_benchmark(variant: str, seed: int = 0, steps: int = 1500, d: int = 256, n_roots: int = 64, branching=(4, 4),
                       widths=(64, 320, 1344), target_l0: float = 13.0, batch: int = 1024, n_train: int = 300_000,
-                      n_held: int = 20_000, progress: bool = False) -> dict:
+                      n_held: int = 20_000, progress: bool = False, lr: float | None = None) -> dict:
     "Train one variant on the seed's planted forest and score it (`forest_scores`)."
     from hsae_nb.core import seed_everything
     g = seed_everything(seed)                       # the forest and data depend on the seed only, not on the variant
     forest = make_forest(d, n_roots, branching, 0.0, generator=g)
     x, held_out = sample_forest(forest, n_train, generator=g), sample_forest(forest, n_held, generator=g)
-    model, trainer, seconds = train_variant(variant, x, widths, target_l0, steps, seed, batch, progress)
+    model, trainer, seconds = train_variant(variant, x, widths, target_l0, steps, seed, batch, progress, lr)
     return dict(variant=variant, seed=seed, steps=steps, seconds=seconds, **forest_scores(model, trainer, forest, held_out))
