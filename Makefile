@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 help:
 	@echo "make install  - create $(VENV) and install hsae_nb with its pinned dependencies, JupyterLab and a kernel"
 	@echo "make demo     - SmolLM2-135M block-15 activations -> small HSAE -> metrics -> runs/demo/forest.html"
-	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed'"
+	@echo "make test     - check notebooks are exported and clean, run nbdev_test (+ pytest), print 'N passed, M failed, K skipped'"
 	@echo "make export   - nbdev_export + nbdev_clean (run before committing)"
 	@echo "make outputs  - run the notebooks and save their outputs in nbs/ (slow cells keep theirs); NB=name.ipynb for one, SLOW=1 to run slow cells too"
 	@echo "make docs     - render the notebooks (with their committed outputs) and an API index to HTML under _docs/"

@@ -11,7 +11,7 @@ import torch
 from safetensors.torch import save as st_save, load as st_load
 from tqdm.auto import tqdm
 from .core import HSAEError, CheckpointError, atomic_write, write_json, read_json, lock_folder, unlock_folder, check_writable
-from .data import LM, Corpus, ActivationSite, pack_sequences
+from .data import LM, Corpus, ActivationSite, pack_sequences, BUNDLED, BUNDLED_HF_ID
 
 # %% auto #0
 __all__ = ['MANIFEST', 'FORMAT', 'IDENTITY', 'IDENTITY_DEFAULTS', 'NORM_VECTORS', 'DTYPES', 'LM_DTYPES', 'shard_file',
@@ -251,9 +251,10 @@ class ActivationLoader:
 
 # %% ../nbs/05a_cache.ipynb #d7dd3077
 def sae_metadata(manifest: dict) -> dict:
-    "SAELens cfg.json metadata for SAEs trained on this cache."
-    src = manifest["text_source"]
-    return dict(model_name=manifest["model"], hook_name=manifest["hook_name"], hook_head_index=None,
+    "SAELens cfg.json metadata for SAEs trained on this cache (a bundled model named by its Hugging Face id, which SAELens can resolve)."
+    src, name = manifest["text_source"], manifest["model"]
+    bundled = {} if name not in BUNDLED else dict(hsae_model_weights=f"dequantised from {BUNDLED[name][1]} (package {BUNDLED[name][0]})")
+    return dict(model_name=BUNDLED_HF_ID.get(name, name), hook_name=manifest["hook_name"], hook_head_index=None, **bundled,
                 context_size=manifest["context_size"], prepend_bos=True,
                 dataset_path=src.get("name") or ",".join(src.get("files", [])) or "embedded:python-docstrings",
                 hsae_layer=manifest["layer"], hsae_hf_module=manifest.get("hf_module"))

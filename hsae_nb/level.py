@@ -181,7 +181,7 @@ def constrain_(level: SAELevel) -> SAELevel:
 
 # %% ../nbs/01_level.ipynb #d9a8b946
 class L0Controller:
-    "Velocity-based controller of one level's sparsity weight λ (PAPER.md §4.2)."
+    "Velocity-based controller of one level's sparsity weight λ (arXiv 2602.11881, training setup)."
     def __init__(self,
                  target: float,              # the L0 to reach
                  lam: float = 1e-3,          # initial λ

@@ -17,7 +17,7 @@ from .upkeep import auxk_loss, dead_pre_acts, remove_parallel_grad_, track_batch
 from .trainer import TensorBatches, lr_at, level_columns
 
 # %% auto #0
-__all__ = ['Matryoshka', 'nested_mse', 'MatryoshkaRun', 'train_matryoshka', 'matryoshka_levels']
+__all__ = ['Matryoshka', 'nested_mse', 'MatryoshkaRun', 'train_matryoshka', 'matryoshka_levels', 'prefix_ev']
 
 # %% ../nbs/10b_matryoshka.ipynb #a2b572b2
 class Matryoshka(nn.Module):
@@ -106,3 +106,11 @@ def matryoshka_levels(model: Matryoshka, target_l0=None) -> HSAE:
         lv.b_dec.copy_(sae.b_dec); lv.threshold.fill_(float(sae.threshold[0]))
     hsae.eval().assign_hierarchy()
     return hsae
+
+# %% ../nbs/10b_matryoshka.ipynb #1d685d54
+@torch.no_grad()
+def prefix_ev(levels: HSAE, x_BD: torch.Tensor) -> list:
+    "Explained variance of each prefix of levels (level 0, levels 0-1, ...) decoding together, with their shared b_dec once."
+    parts = torch.stack([lv.encode(x_BD) @ lv.W_dec for lv in levels.levels]).cumsum(0) + levels.levels[0].b_dec
+    sst = (x_BD - x_BD.mean(0)).pow(2).sum()
+    return [float(1 - (r - x_BD).pow(2).sum() / sst) for r in parts]

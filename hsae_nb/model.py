@@ -43,7 +43,7 @@ class HSAE(nn.Module):
         self.hierarchy = h.to(self.device)
 
     def assign_hierarchy(self, step: int = 0, coact: CoactivationStats | None = None) -> Hierarchy:
-        "Re-assign every child's parent from the current weights (PAPER.md §5) and install it."
+        "Re-assign every child's parent from the current weights (arXiv 2602.11881, §3.3) and install it."
         cfg = self.cfg
         self.set_hierarchy(assign_hierarchy(self.levels, cfg.similarity, cfg.tree, cfg.unassigned_quantile, coact, step, cfg.unassigned))
         return self.hierarchy

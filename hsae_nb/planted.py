@@ -274,7 +274,13 @@ def realistic_benchmark(variant: str, seed: int = 0, steps: int = 1500, spec: Fo
                 setup=dict(widths=list(widths), target_l0=list(target_l0), batch=batch, n_train=n_train, n_held=n_held),
                 **forest_scores(model, trainer, forest, held_out),
                 absorption=[a["absorbed"] for a in ab], parent_silent=[a["parent_silent"] for a in ab],
-                edges_by_rule=edges_by_rule(model, forest, held_out))
+                edges_by_rule=edges_by_rule(model, forest, held_out), **_prefix_ev(variant, model, held_out))
+
+def _prefix_ev(variant, model, held_out) -> dict:
+    "A Matryoshka dictionary's groups are not trained to reconstruct alone: its prefixes' EV too."
+    if variant != "matryoshka": return {}
+    from hsae_nb.matryoshka import prefix_ev
+    return dict(ev_prefix=prefix_ev(model, held_out))
 
 # %% ../nbs/10a_planted.ipynb #64f3e02b
 def main_runs(results: dict, steps: int = 1500) -> list:

@@ -123,7 +123,7 @@ def controller_options(cfg) -> dict:
     return dict(step=cfg.lambda_step, ema=cfg.l0_ema, eta=cfg.l0_eta)
 
 class Trainer:
-    "Train an HSAE on batches of activations (PAPER.md §4-§5)."
+    "Train an HSAE on batches of activations (arXiv 2602.11881, §3.3 and training setup)."
     def __init__(self,
                  model: HSAE,
                  tcfg: TrainConfig,

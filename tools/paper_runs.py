@@ -51,7 +51,7 @@ VARIANTS = {
     "HSAE ρ=0.1":        (10_000, (0, 1), dict(rho=0.1)),
 }
 
-# The paper's numbers for the corresponding runs (PAPER.md §6.4, 6.6, 6.7; Gemma-2-2B layer 13, L0 50), kept beside ours.
+# The paper's numbers for the corresponding runs (arXiv 2602.11881 Fig. 3, Table 3 and Appendix F; Gemma-2-2B layer 13, L0 50), kept beside ours.
 PAPER_REFERENCE = {
     "HSAE": dict(l0=50.1, explained_variance_legacy=0.713, p_parent_given_child=0.769, p_child_given_parent=0.432, hamming=21.3),
     "post-hoc": dict(l0=49.8, explained_variance_legacy=0.714, p_parent_given_child=0.662, p_child_given_parent=0.343, hamming=36.1),

@@ -3,7 +3,7 @@
 1. Notebooks must be exported and clean: `nbdev_export` and `nbdev_clean` may not change any file.
 2. Every notebook runs as under `nbdev_test` (each is a test file; a failing cell fails it).
 3. pytest runs `tests/` when it exists.
-The last line printed is `N passed, M failed`, counted from the tools' own results (nbdev's per-notebook\nreturn values, pytest's JUnit report), not from their printed text.
+The last line printed is `N passed, M failed, K skipped`, counted from the tools' own results (nbdev's per-notebook\nreturn values, pytest's JUnit report), not from their printed text.
 """
 import os, subprocess, sys, tempfile, time
 import xml.etree.ElementTree as ET
@@ -62,34 +62,34 @@ def notebook_tests():
     for f, (ok, secs) in sorted(zip(files, results), key=lambda r: -r[1][1]):
         print(f"  {'ok  ' if ok else 'FAIL'} {f.name} ({secs:.0f} s)")
     passed = sum(ok for ok, _ in results)
-    return passed, len(results) - passed
+    return passed, len(results) - passed, 0
 
 
 def pytest_tests():
-    "Run pytest on tests/ if present; return (passed, failed), read from its JUnit XML report."
-    if not (ROOT / "tests").is_dir() or not list((ROOT / "tests").glob("test_*.py")): return 0, 0
+    "Run pytest on tests/ if present; return (passed, failed, skipped), read from its JUnit XML report."
+    if not (ROOT / "tests").is_dir() or not list((ROOT / "tests").glob("test_*.py")): return 0, 0, 0
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "pytest.xml"
         rc, _ = run([sys.executable, "-m", "pytest", "-q", "tests", f"--junitxml={report}"])
-        if rc == 5: return 0, 0   # no tests collected
-        if not report.exists(): return 0, 1   # pytest could not even start
+        if rc == 5: return 0, 0, 0   # no tests collected
+        if not report.exists(): return 0, 1, 0   # pytest could not even start
         suites = ET.parse(report).getroot()
         suites = [suites] if suites.tag == "testsuite" else list(suites.iter("testsuite"))
         total = lambda key: sum(int(s.get(key, 0)) for s in suites)
     failed = total("failures") + total("errors")
     passed = total("tests") - failed - total("skipped")
-    return passed, failed + (1 if rc and not failed else 0)
+    return passed, failed + (1 if rc and not failed else 0), total("skipped")
 
 
 def main():
     t0 = time.time()
     ok, msg = check_sync()
     print(msg, flush=True)
-    passed, failed = (1, 0) if ok else (0, 1)
+    passed, failed, skipped = (1, 0, 0) if ok else (0, 1, 0)
     for part in (notebook_tests, pytest_tests):
-        p, f = part(); passed += p; failed += f
+        p, f, s = part(); passed += p; failed += f; skipped += s
     print(f"make test took {time.time() - t0:.0f} s (the sync check counts as one test; each notebook as one)")
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")   # skipped: tests whose tool (e.g. a browser) is absent
     sys.exit(1 if failed else 0)
 
 
