@@ -16,7 +16,7 @@ from .data import LM, Corpus, ActivationSite, pack_sequences, BUNDLED, BUNDLED_H
 # %% auto #0
 __all__ = ['MANIFEST', 'FORMAT', 'IDENTITY', 'IDENTITY_DEFAULTS', 'NORM_VECTORS', 'DTYPES', 'LM_DTYPES', 'shard_file',
            'write_shard', 'shard_bytes', 'read_shard', 'read_manifest', 'update_normaliser', 'harvest',
-           'check_cache_folder', 'ActivationLoader', 'sae_metadata']
+           'check_cache_folder', 'ActivationLoader', 'data_changes', 'sae_metadata']
 
 # %% ../nbs/05a_cache.ipynb #2704a765
 MANIFEST, FORMAT = "manifest.json", "hsae_nb.activations/1"
@@ -241,6 +241,11 @@ class ActivationLoader:
         return dict(cache_dir=str(self.dir.resolve()), split=self.split, test_fraction=self.test_fraction, seed=self.seed,
                     exclude_positions=list(self.exclude_positions))
 
+    def identity(self) -> dict:
+        "What a resumed run must find again to continue exactly: its split's shards (by checksum), normaliser, seed, excluded positions."
+        return dict(split=self.split, shards=[s["sha256"] for s in self.shards], scale=float(self.scale), seed=self.seed,
+                    exclude_positions=list(self.exclude_positions))
+
     def state_dict(self) -> dict: return dict(epoch=self.epoch, batch=self.batch)
     def load_state_dict(self, d: dict):
         self.epoch, self.batch = int(d["epoch"]), int(d["batch"])
@@ -248,6 +253,18 @@ class ActivationLoader:
         for _ in range(self.batch): next(self._plan)
 
     def __repr__(self): return f"ActivationLoader({self.n_vectors} vectors in {len(self.shards)} shards, batch {self.batch_size}, epoch {self.epoch})"
+
+# %% ../nbs/05a_cache.ipynb #1648eef6
+def data_changes(saved: dict, now: dict) -> list:
+    "What differs between two `ActivationLoader.identity()` dicts, one phrase per change (empty: the same data)."
+    out = []
+    if saved["shards"] != now["shards"]:
+        added, removed = [s for s in now["shards"] if s not in saved["shards"]], [s for s in saved["shards"] if s not in now["shards"]]
+        out.append(f"{saved['split']} shards {len(saved['shards'])} -> {len(now['shards'])} ({len(added)} added, {len(removed)} removed"
+                   + (", or reordered" if not added and not removed else "") + ")")
+    if saved["scale"] != now["scale"]: out.append(f"normaliser scale {saved['scale']:.6g} -> {now['scale']:.6g}")
+    out += [f"{k} {saved[k]!r} -> {now[k]!r}" for k in ("split", "seed", "exclude_positions") if saved.get(k) != now.get(k)]
+    return out
 
 # %% ../nbs/05a_cache.ipynb #d7dd3077
 def sae_metadata(manifest: dict) -> dict:

@@ -4,6 +4,7 @@
 
 # %% ../nbs/04_model.ipynb #a38d3029
 from __future__ import annotations
+import hashlib
 from pathlib import Path
 from typing import NamedTuple, Sequence
 import torch
@@ -163,7 +164,8 @@ def level_weights(level: SAELevel, activation_scale: float = 1.0) -> dict:
 def save_level(level: SAELevel, folder, metadata: dict | None = None, activation_scale: float = 1.0):
     "Write `level` as a SAELens folder (cfg.json + sae_weights.safetensors): JumpReLU, or TopK; BatchTopK as JumpReLU."
     folder = Path(folder)
-    atomic_write(folder / "sae_weights.safetensors", st_save(level_weights(level, activation_scale)))
+    data = st_save(level_weights(level, activation_scale))
+    atomic_write(folder / "sae_weights.safetensors", data)
     arch = {"architecture": "topk", "k": level.k, "rescale_acts_by_decoder_norm": False} if level.activation == "topk" \
         else {"architecture": "jumprelu"}          # SAELens saves BatchTopK SAEs as JumpReLU at their learnt threshold
     write_json(folder / "cfg.json", {
@@ -172,12 +174,17 @@ def save_level(level: SAELevel, folder, metadata: dict | None = None, activation
         "metadata": {"sae_lens_version": SAE_LENS_VERSION, "hook_name": None, "hook_head_index": None, "model_name": None,
                      "context_size": None, "prepend_bos": True, "dataset_path": None,
                      **(metadata or {}), "hsae_activation_scale": float(activation_scale), "hsae_bandwidth": level.bandwidth,
-                     "hsae_activation": level.activation, "hsae_k": level.k}})
+                     "hsae_activation": level.activation, "hsae_k": level.k,
+                     "hsae_weights_sha256": hashlib.sha256(data).hexdigest()}})      # load_level checks it
 
 # %% ../nbs/04_model.ipynb #aa01f7e3
-def _read_safetensors(path: Path) -> dict:
+def _read_safetensors(path: Path, sha256: str | None = None) -> dict:
+    "The tensors of a safetensors file; with `sha256`, only if its bytes are the ones that were written."
     if not path.exists(): raise CheckpointError(f"missing file: {path}")
-    try: return st_load(path.read_bytes())
+    data = path.read_bytes()
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise CheckpointError(f"{path} fails its checksum: its bytes changed after it was saved (disk fault, copy or edit)")
+    try: return st_load(data)
     except Exception as e: raise CheckpointError(f"cannot read {path} (corrupted or not safetensors): {e}") from None
 
 def load_level(folder, expect_d_in: int | None = None, expect_width: int | None = None) -> SAELevel:
@@ -189,7 +196,7 @@ def load_level(folder, expect_d_in: int | None = None, expect_width: int | None 
     dims = dict(d_in=int(cfg["d_in"]), d_sae=int(cfg["d_sae"]))
     for name, want in (("d_in", expect_d_in), ("d_sae", expect_width)):
         if want is not None and dims[name] != want: raise CheckpointError(f"{folder}: {name} is {dims[name]}, expected {want}")
-    w = _read_safetensors(folder / "sae_weights.safetensors")
+    w = _read_safetensors(folder / "sae_weights.safetensors", (cfg.get("metadata") or {}).get("hsae_weights_sha256"))
     shapes = {k: v for k, v in WEIGHT_SHAPES.items() if not (arch == "topk" and k == "threshold")}
     if set(w) != set(shapes):
         raise CheckpointError(f"{folder}/sae_weights.safetensors must hold exactly {sorted(shapes)}, has {sorted(w)}")
@@ -213,11 +220,12 @@ def save(self: HSAE, run_dir, metadata: dict | None = None, activation_scale: fl
     run_dir, cfg, h = Path(run_dir), self.cfg, self.hierarchy
     for l, lv in enumerate(self.levels):
         save_level(lv, run_dir / f"level_{l}", {**(metadata or {}), "hsae_level": l, "hsae_widths": list(cfg.widths)}, activation_scale)
-    atomic_write(run_dir / "hierarchy.safetensors", st_save({k: v.cpu().contiguous() for k, v in h.to("cpu").state_dict().items()}))
+    forest = st_save({k: v.cpu().contiguous() for k, v in h.to("cpu").state_dict().items()})
+    atomic_write(run_dir / "hierarchy.safetensors", forest)
     write_json(run_dir / "hierarchy.json", {
         "levels": len(cfg.widths), "widths": list(cfg.widths), "offsets": list(h.offsets),
         "similarity": cfg.similarity, "tree": cfg.tree, "unassigned": cfg.unassigned, "unassigned_quantile": cfg.unassigned_quantile,
-        "update_step": h.step, "stats": h.stats(), "metadata": metadata or {}})
+        "update_step": h.step, "stats": h.stats(), "metadata": metadata or {}, "sha256": hashlib.sha256(forest).hexdigest()})
     write_json(run_dir / "config.json", {"hsae": config_to_dict(cfg), "activation_scale": float(activation_scale),
                                          "hsae_nb_version": hsae_nb.__version__, **(extra_config or {})})
     return run_dir
@@ -225,8 +233,8 @@ def save(self: HSAE, run_dir, metadata: dict | None = None, activation_scale: fl
 def load_hierarchy(run_dir, widths) -> Hierarchy:
     "The forest of a run folder, validated against the level widths (CheckpointError naming the file otherwise)."
     run_dir = Path(run_dir)
-    step = read_json(run_dir / "hierarchy.json").get("update_step", 0) if (run_dir / "hierarchy.json").exists() else 0
-    try: return Hierarchy.from_state_dict(widths, _read_safetensors(run_dir / "hierarchy.safetensors"), step)
+    info = read_json(run_dir / "hierarchy.json") if (run_dir / "hierarchy.json").exists() else {}
+    try: return Hierarchy.from_state_dict(widths, _read_safetensors(run_dir / "hierarchy.safetensors", info.get("sha256")), info.get("update_step", 0))
     except CheckpointError: raise
     except HSAEError as e: raise CheckpointError(f"{run_dir}/hierarchy.safetensors does not match the levels {tuple(widths)}: {e}") from None
 

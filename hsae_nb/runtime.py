@@ -4,7 +4,7 @@
 
 # %% ../nbs/05b_runtime.ipynb #a0c1d2e5
 from __future__ import annotations
-import io, os, signal, threading
+import hashlib, io, os, signal, threading, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import torch
@@ -14,8 +14,8 @@ from .sparse import choose_kernel
 
 # %% auto #0
 __all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'memory_estimate', 'available_memory', 'check_memory',
-           'dist_info', 'all_reduce_', 'deferred_signals', 'init_distributed', 'checkpoint_paths', 'write_checkpoint',
-           'read_checkpoint', 'config_diff']
+           'dist_info', 'all_reduce_', 'deferred_signals', 'init_distributed', 'checkpoint_paths', 'checksum_path',
+           'write_checkpoint', 'read_checkpoint', 'config_diff']
 
 # %% ../nbs/05b_runtime.ipynb #f3a1087f
 ACT_BYTES_PER_ENTRY = {"dense": 13 * 4, "sparse": 2 * 4}   # step activations per (row, feature), low end of the measured range
@@ -101,19 +101,31 @@ def checkpoint_paths(run_dir) -> list:
     "Complete checkpoints of a run, oldest first (temporary files of interrupted saves are ignored)."
     return sorted((Path(run_dir) / "checkpoints").glob("step_*.pt"))
 
+def checksum_path(path) -> Path:
+    "The file beside a checkpoint that holds the sha256 of its bytes."
+    return Path(path).parent / (Path(path).name + ".sha256")
+
 def write_checkpoint(run_dir, state: dict, keep: int = 2) -> Path:
-    "Atomically write `state` as checkpoints/step_{step}.pt and prune all but the newest `keep`."
+    "Atomically write `state` as checkpoints/step_{step}.pt (its sha256 beside it, written first) and prune all but the newest `keep`."
     buf = io.BytesIO(); torch.save(state, buf)
     path = Path(run_dir) / "checkpoints" / f"step_{state['step']:09d}.pt"
+    path.unlink(missing_ok=True)                      # a second save at this step: never a new checksum beside the old bytes
+    atomic_write(checksum_path(path), hashlib.sha256(buf.getvalue()).hexdigest() + "\n")   # before the .pt: a kill between leaves no unverifiable .pt
     atomic_write(path, buf.getvalue())
-    for old in checkpoint_paths(run_dir)[:-keep]: old.unlink(missing_ok=True)
+    for old in checkpoint_paths(run_dir)[:-keep]: old.unlink(missing_ok=True); checksum_path(old).unlink(missing_ok=True)
     return path
 
 def read_checkpoint(path) -> dict:
-    "Load a checkpoint, with a clear error when it is missing, truncated or not ours."
+    "Load a checkpoint, with a clear error when it is missing, truncated, changed since written (sha256) or not ours."
     path = Path(path)
     if not path.exists(): raise CheckpointError(f"missing checkpoint: {path}")
-    try: state = torch.load(path, map_location="cpu", weights_only=True)
+    data, sums = path.read_bytes(), checksum_path(path)
+    if not sums.exists(): warnings.warn(f"{path} has no checksum file ({sums.name}): its bytes cannot be verified")
+    elif hashlib.sha256(data).hexdigest() != sums.read_text().strip():
+        older = [p.name for p in checkpoint_paths(path.parent.parent) if p != path]
+        raise CheckpointError(f"{path} fails its checksum: its bytes changed after it was written (disk fault, copy or edit). "
+                              + (f"Move it away to resume from {older[-1]}" if older else "No older checkpoint: start the run again"))
+    try: state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as e: raise CheckpointError(f"cannot read checkpoint {path} (corrupted or truncated?): {e}") from None
     if not isinstance(state, dict) or state.get("version") != CKPT_VERSION:
         raise CheckpointError(f"{path} is not an hsae_nb checkpoint of version {CKPT_VERSION}")

@@ -19,7 +19,7 @@ from .level import make_controller
 from .structure import Hierarchy, CoactivationStats, update_due
 from .model import HSAE
 from .sparse import SparseActs, fired_features
-from .cache import sae_metadata
+from .cache import sae_metadata, data_changes
 from .upkeep import (dead_pre_acts, ghost_grad_loss, auxk_loss, remove_parallel_grad_, calibrate_thresholds_,
                             balanced_lambda, revive_dead_, track_batchtopk_threshold_)
 from .runtime import (check_memory, deferred_signals, dist_info, all_reduce_, CKPT_VERSION, checkpoint_paths, write_checkpoint,
@@ -349,6 +349,7 @@ def state_dict(self: Trainer) -> dict:
                 controllers=[c.state_dict() for c in self.controllers],
                 since_fired=[s.cpu() for s in self.since_fired], revived=list(self.revived), init_rows=[(i.cpu(), r.cpu()) for i, r in self.init_rows], gen=self.gen.get_state(), torch_rng=torch.get_rng_state(),
                 data=self.data.state_dict() if hasattr(self.data, "state_dict") else None,
+                data_identity=self.data.identity() if hasattr(self.data, "identity") else None,
                 coact=None if self.coact is None else {k: v if k == "n_updates" else [t.cpu() for t in v]
                                                        for k, v in self.coact.state_dict().items()},
                 rows=self.rows)
@@ -364,6 +365,9 @@ def load_checkpoint(self: Trainer, path):
             warnings.warn(f"{path}: total_steps {saved['total_steps']} -> {current['total_steps']}: the warm-up/cosine schedule is "
                           f"recomputed for the new total from step {s['step']} on (the learning rate jumps to its new value there)")
         elif diff: raise CheckpointError(f"{path} was written with a different {name}: fields {diff} differ")
+    if s.get("data_identity") is not None and hasattr(self.data, "identity") and (changed := data_changes(s["data_identity"], self.data.identity())):
+        raise CheckpointError(f"{path}: the activation data changed since this checkpoint ({'; '.join(changed)}). Exact resume needs "
+                              "the data the run started on: restore that cache and loader settings, or train into a new run folder")
     self.model.load_state_dict(s["model"])
     self.model.set_hierarchy(Hierarchy.from_state_dict(self.cfg.widths, s["hierarchy"], s["hierarchy_step"]))
     self.opt.load_state_dict(s["optimizer"])
