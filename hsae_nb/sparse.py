@@ -15,8 +15,9 @@ from .loss import BatchOutput, total_loss
 
 # %% auto #0
 __all__ = ['SPARSE_MAX_DENSITY', 'SPARSE_MIN_WORK', 'Pattern', 'SpMM', 'SDDMM', 'spmm', 'sddmm', 'SparseActs', 'fired_features',
-           'Take', 'sparse_encode', 'sparse_decode', 'StandIns', 'stand_ins', 'PCStats', 'pc_stats', 'DecoderUses',
-           'run_batch_sparse', 'choose_kernel', 'too_dense', 'compare_paths']
+           'Take', 'sparse_encode', 'sparse_decode', 'StandIns', 'stand_ins', 'PCStats', 'pc_stats', 'GlobalForest',
+           'global_forest', 'pc_stats_all', 'DecoderUses', 'run_batch_sparse', 'choose_kernel', 'too_dense',
+           'compare_paths']
 
 # %% ../nbs/04a_sparse.ipynb #952a8639
 def _csr(crow, col, vals, shape):
@@ -215,19 +216,23 @@ class PCStats(NamedTuple):
 
 def pc_stats(sa_p: SparseActs, sa_c: SparseActs, parent_C: torch.Tensor, has_kids: torch.Tensor) -> PCStats:
     "Group a pair's entries by (row, parent) with one sort and sum the products of the expanded structural loss."
-    (B, P), C = sa_p.shape, sa_c.shape[1]
-    par_E = parent_C[sa_c.pat.cols]
+    return _pc_stats(sa_p.pat.rows, sa_p.pat.cols, sa_p.acts, sa_c.pat.rows, sa_c.pat.cols, sa_c.acts, parent_C, has_kids,
+                     sa_p.shape[0], sa_p.shape[1], sa_c.shape[1])
+
+def _pc_stats(rows_p, cols_p, acts_p, rows_c, cols_c, acts_c, parent_C, has_kids, B: int, P: int, C: int) -> PCStats:
+    "`pc_stats` on entry lists (parents' and children's rows, columns, activations) of a [B, P] and a [B, C] matrix."
+    par_E = parent_C[cols_c]
     ic = (par_E >= 0).nonzero().flatten()                         # child entries with a parent
-    col_c, a_c = sa_c.pat.cols[ic], Take.apply(sa_c.acts, ic)
-    sq_p = sa_p.acts.new_zeros(P).index_add(0, sa_p.pat.cols, sa_p.acts.pow(2)) * has_kids
+    col_c, a_c = cols_c[ic], Take.apply(acts_c, ic)
+    sq_p = acts_p.new_zeros(P).index_add(0, cols_p, acts_p.pow(2)) * has_kids
     sq_c = a_c.new_zeros(C).index_add(0, col_c, a_c.pow(2))
     # one stable sort by (row, parent): parent entries come first in the input, so each group opens with its parent's
-    key = torch.cat([sa_p.pat.rows * P + sa_p.pat.cols, sa_c.pat.rows[ic] * P + par_E[ic]])
+    key = torch.cat([rows_p * P + cols_p, rows_c[ic] * P + par_E[ic]])
     if B * P < 2 ** 31: key = key.int()                          # int32 keys sort about twice as fast
     key, order = torch.sort(key, stable=True)
-    n_p = sa_p.pat.nnz
+    n_p = len(rows_p)
     is_c = order >= n_p                                           # order indexes a = [parent acts, child acts]
-    a = torch.cat([sa_p.acts, a_c])
+    a = torch.cat([acts_p, a_c])
     new = torch.ones_like(is_c); new[1:] = key[1:] != key[:-1]
     start = torch.cummax(torch.where(new, torch.arange(len(key), device=key.device), 0), 0).values   # group openings
     link_at = (is_c & ~is_c[start]).nonzero().flatten()           # children whose group opens with their parent
@@ -245,6 +250,33 @@ def pc_stats(sa_p: SparseActs, sa_c: SparseActs, parent_C: torch.Tensor, has_kid
         pair, inv = torch.unique(torch.minimum(cj, ck) * C + torch.maximum(cj, ck), return_inverse=True)
         sib = a.new_zeros(len(pair)).index_add(0, inv, Take.apply(a, ej) * Take.apply(a, ek))
     return PCStats(sq_p, sq_c, link_child, link[link_child], pair // C, pair % C, sib)
+
+# %% ../nbs/04a_sparse.ipynb #e457be44
+class GlobalForest(NamedTuple):
+    "Every level pair's forest at once, features numbered across the levels laid end to end."
+    offsets: tuple            # first global id of each level, then the total N
+    parent: torch.Tensor      # [N] global id of each feature's parent (-1: none, and every feature of level 0)
+    has_kids: torch.Tensor    # [N] bool: parents with at least one child
+
+def global_forest(parents: Sequence[torch.Tensor], widths: Sequence[int], has_kids: Sequence[torch.Tensor]) -> GlobalForest:
+    "The `GlobalForest` of per-pair parent maps and has-children masks (built once per forest)."
+    offs = tuple(int(o) for o in torch.tensor([0, *widths]).cumsum(0))
+    dev = parents[0].device if len(parents) else torch.device("cpu")
+    parent = torch.cat([torch.full((widths[0],), -1, device=dev)] + [torch.where(p >= 0, p + offs[l], -1) for l, p in enumerate(parents)])
+    kids = torch.cat([*has_kids, torch.zeros(widths[-1], dtype=torch.bool, device=dev)])
+    return GlobalForest(offs, parent, kids)
+
+def pc_stats_all(sa: Sequence[SparseActs], gf: GlobalForest) -> list:
+    "`pc_stats` of every adjacent level pair from one sort over all levels' entries, as one `PCStats` per pair (local ids)."
+    offs, B, N = gf.offsets, sa[0].shape[0], gf.offsets[-1]
+    ends = lambda group, first: [torch.cat(t) for t in zip(*[(s.pat.rows, s.pat.cols + offs[first + l], s.acts) for l, s in enumerate(group)])]
+    st = _pc_stats(*ends(sa[:-1], 0), *ends(sa[1:], 1), gf.parent, gf.has_kids, B, N, N)
+    bounds = torch.tensor(offs, device=gf.parent.device)
+    lk, sk = torch.searchsorted(st.link_child, bounds).tolist(), torch.searchsorted(st.sib_j, bounds).tolist()   # both sorted
+    return [PCStats(st.sq_p[offs[l]:offs[l + 1]], st.sq_c[offs[l + 1]:offs[l + 2]],
+                    st.link_child[lk[l + 1]:lk[l + 2]] - offs[l + 1], st.link[lk[l + 1]:lk[l + 2]],
+                    st.sib_j[sk[l + 1]:sk[l + 2]] - offs[l + 1], st.sib_k[sk[l + 1]:sk[l + 2]] - offs[l + 1], st.sib[sk[l + 1]:sk[l + 2]])
+            for l in range(len(sa) - 1)]
 
 # %% ../nbs/04a_sparse.ipynb #2a1f05d3
 class DecoderUses:
@@ -293,6 +325,13 @@ def _pc_value(terms, sums_p, sums_c, pulls_p, pulls_c) -> torch.Tensor:
     sib = sib_dot + pulls_c[sib][:S] + pulls_c[sib][S:]
     return sums_p[norm_p] + sums_c[norm_c] - 2 * st.link @ link + 2 * st.sib @ sib
 
+def _global_forest(model) -> GlobalForest:
+    "The model's current forest as a `GlobalForest`, built once per forest (forests are replaced, never edited in place)."
+    if getattr(model, "_global_for", None) is not model.hierarchy:
+        model._global = global_forest(model.hierarchy.parents, model.cfg.widths, [s.has_kids for s in model.sibling_index()])
+        model._global_for = model.hierarchy
+    return model._global
+
 def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: list, give_up_if_dense: bool = False):
     "The HSAE loss by part, computed over entry sets (same values and gradients as the dense path)."
     cfg, lv, L, B = model.cfg, model.levels, len(model.levels), len(x_BD)
@@ -309,9 +348,9 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
             stand_in[l] = (uses[l + 1].add(si.vals, si.local, si.cols, len(si.rows)), si.rows)
     pc_terms = []
     if cfg.rho > 0 and L > 1:
-        six, parents = model.sibling_index(), model.hierarchy.parents
-        pc_terms = [_pc_terms(pc_stats(sa[l], sa[l + 1], parents[l], six[l].has_kids), parents[l],
-                              lv[l].W_dec, lv[l + 1].W_dec, uses[l], uses[l + 1]) for l in range(L - 1)]
+        parents = model.hierarchy.parents
+        pc_terms = [_pc_terms(st, parents[l], lv[l].W_dec, lv[l + 1].W_dec, uses[l], uses[l + 1])
+                    for l, st in enumerate(pc_stats_all(sa, _global_forest(model)))]
     out, sums, pulls = zip(*[u.run(l.W_dec) for u, l in zip(uses, lv)])
     recon = [out[l][own[l]] + lv[l].b_dec for l in range(L)]
     for l, s in enumerate(stand_in):
