@@ -5,13 +5,15 @@
 For every kept model DIR/VARIANT_seedN_stepsS[_initI] whose run is in the results JSON, the seed's planted forest is
 drawn again from the recorded settings and `edges_by_rule` (the same levels re-linked by each rule of `EDGE_RULES`) is
 written into that run's record, with `true_parent_rank` (how often a child's encoder points at its true parent). Models of one variant learnt on one forest from several starts (--inits) are
-compared pairwise by `forest_agreement`, written under "agreement". All writes hold the lock `bench/planted.py` uses.
+compared pairwise by `forest_agreement`, written under "agreement". A Matryoshka run recorded without its prefixes'
+EV gets it. All writes hold the lock `bench/planted.py` uses.
 """
 import argparse, itertools, json, re, sys
 from pathlib import Path
 
 from hsae_nb.core import seed_everything, write_json
 from hsae_nb.model import HSAE
+from hsae_nb.matryoshka import prefix_ev
 from hsae_nb.planted import ForestSpec, plant_forest, realistic_data, edges_by_rule, forest_agreement, true_parent_rank
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -28,12 +30,16 @@ def main():
     runs = json.loads(out.read_text())["runs"]
     kept = {}                                            # (variant, seed, steps) -> {init: model}
     for folder in sorted(Path(a.models).iterdir()):
-        m = re.fullmatch(r"(.+)_seed(\d+)_steps(\d+)(?:_init(\d+))?", folder.name)
-        key = m and f"{m[1]}/seed{m[2]}/steps{m[3]}" + (f"/init{m[4]}" if m[4] else "")
+        m = re.fullmatch(r"(.+)_seed(\d+)_steps(\d+)(?:_init(\d+))?(?:_lr([0-9.e-]+))?", folder.name)
+        key = m and f"{m[1]}/seed{m[2]}/steps{m[3]}" + (f"/init{m[4]}" if m[4] else "") + (f"/lr{m[5]}" if m[5] else "")
         if key not in runs or not (folder / "config.json").exists():          # a run still going writes config.json last
             print("no finished run recorded for", folder.name, "- skipped"); continue
         r, model = runs[key], HSAE.load(folder)
-        kept.setdefault((m[1], int(m[2]), int(m[3])), {})[int(m[4] or m[2])] = model
+        if not m[5]: kept.setdefault((m[1], int(m[2]), int(m[3])), {})[int(m[4] or m[2])] = model   # starts compared at one lr
+        if r["variant"] == "matryoshka" and "ev_prefix" not in r:          # runs from before prefix EV was recorded
+            _, _, held_out, _ = realistic_data(ForestSpec(**r["spec"]), r["seed"], r["setup"]["n_train"], r["setup"]["n_held"])
+            with locked(out):
+                res = json.loads(out.read_text()); res["runs"][key]["ev_prefix"] = prefix_ev(model, held_out); write_json(out, res)
         if "true_parent" in r and not a.again: continue
         spec, setup = ForestSpec(**r["spec"]), r["setup"]
         if "edges_by_rule" in r and not a.again:               # the forest alone: the seed's first draw

@@ -300,7 +300,7 @@ def realistic_table(results: dict, steps: int = 1500) -> "pd.DataFrame":
             **{f"MCC {k}": v for k, v in enumerate(r["mcc_own"])},
             **{f"absorbed {k}-{k + 1}": v for k, v in enumerate(r["absorption"])},
             **{f"parent first {t['pair']}-{t['pair'] + 1}": t["true_parent_first"] for t in r.get("true_parent", [])},
-            "Hamming": r["hamming"], "P(p|c)": r["p_parent_given_child"], "EV": sum(r["ev"]) / len(r["ev"]),
+            "Hamming": r["hamming"], "P(p|c)": r["p_parent_given_child"], "EV": sum(ev := r.get("ev_prefix", r["ev"])) / len(ev),   # a Matryoshka group decodes with the groups before it
             "converged": float(r["converged"]), "seconds": r["seconds"]})
     out = {}
     for v, rs in rows.items():
