@@ -198,15 +198,16 @@ def hsae_eval(
                                     "(their contexts.json is missing or was computed from other weights)")
         from hsae_nb.autointerp import make_judge
         the_judge = make_judge(judge, key_env=judge_key_env)
+    plans = [_eval_data(rd, cache, test_fraction) for rd in runs]
+    if len(plans) == 2 and plans[0] != plans[1]:                   # one table row per run: the rows must be on the same vectors
+        diff = {k: (plans[0][k], plans[1][k]) for k in plans[0] if plans[0][k] != plans[1][k]}
+        raise HSAEError(f"{run_dir} and {against} would be scored on different vectors ({diff}); pass --cache and --test-fraction "
+                        "to evaluate both on one split" + (" (their excluded positions differ too: train them alike)" if "exclude_positions" in diff else ""))
     rows = {}
-    for rd in runs:
-        conf, model = read_json(Path(rd) / "config.json"), HSAE.load(rd)
-        data = conf.get("data") or {}
-        cdir = cache or data.get("cache_dir")
-        if cdir is None: raise HSAEError(f"{rd} records no activation cache: pass --cache")
-        tf = test_fraction if test_fraction is not None else data.get("test_fraction") or 0.05
+    for rd, plan in zip(runs, plans):
+        model, cdir, tf = HSAE.load(rd), plan["cache_dir"], plan["test_fraction"]
         loader = ActivationLoader(cdir, batch_size, split=split, test_fraction=tf, clamp_batch=True,
-                                  exclude_positions=data.get("exclude_positions", ()))   # as in training
+                                  exclude_positions=plan["exclude_positions"])   # as in training
         ev = evaluate(model, loader.one_pass(), max_batches)          # every vector of the split once
         on = dict(cache_dir=str(cdir), split=split, test_fraction=tf)
         kept = _kept_results(rd, on)                 # e.g. an earlier --splice, when this call only adds --autointerp
@@ -233,6 +234,15 @@ def hsae_eval(
     table = results_table(rows)
     print(table.round(4).to_string())
     return table
+
+def _eval_data(run_dir, cache, test_fraction) -> dict:
+    "The held-out data a run is evaluated on: the cache (given, else the one it was trained on), its test share, excluded positions."
+    from hsae_nb.core import HSAEError, read_json
+    data = read_json(Path(run_dir) / "config.json").get("data") or {}
+    cdir = cache or data.get("cache_dir")
+    if cdir is None: raise HSAEError(f"{run_dir} records no activation cache: pass --cache")
+    tf = test_fraction if test_fraction is not None else data.get("test_fraction") or 0.05
+    return dict(cache_dir=str(Path(cdir).resolve()), test_fraction=tf, exclude_positions=list(data.get("exclude_positions", ())))
 
 _EVAL_EXTRAS = ("lm", "autointerp", "geometry")      # hsae_eval's optional results, each computed only when asked for
 
