@@ -86,9 +86,17 @@ def hsae_cache(
 def hsae_cache_cli(): _run(hsae_cache)
 
 # %% ../nbs/09_cli.ipynb #23beadfa
-def _one_or_per_level(text, conv):
+def _parse_list(text, conv, flag: str) -> tuple:
+    "A comma-separated command-line value, each item converted by conv; an error naming the flag when one is not."
+    try: return tuple(conv(v) for v in str(text).split(","))
+    except ValueError:
+        from hsae_nb.core import HSAEError
+        kind = "integers" if conv is int else "numbers"
+        raise HSAEError(f"--{flag.replace('_', '-')}: {text!r} is not {kind} (one, or comma-separated)") from None
+
+def _one_or_per_level(text, conv, flag: str):
     "A command-line value given once or once per level (comma-separated): the value, or a tuple of them."
-    vals = tuple(conv(v) for v in str(text).split(","))
+    vals = _parse_list(text, conv, flag)
     return vals[0] if len(vals) == 1 else vals
 
 # %% ../nbs/09_cli.ipynb #02a4bff4
@@ -137,15 +145,15 @@ def hsae_train(
     if threads: torch.set_num_threads(threads)
     t = dict(seed=seed, kernel=kernel, **{k: v for k, v in dict(total_steps=steps, batch_size=batch_size, lr=lr,
                                                              checkpoint_every=checkpoint_every).items() if v is not None})
-    if topk_warmup is not None: t["topk_warmup"] = _one_or_per_level(topk_warmup, float)
+    if topk_warmup is not None: t["topk_warmup"] = _one_or_per_level(topk_warmup, float, "topk_warmup")
     tcfg = train_preset(preset, **t)
-    skip = [int(p) for p in exclude_positions.split(",")] if exclude_positions else []
+    skip = list(_parse_list(exclude_positions, int, "exclude_positions")) if exclude_positions else []
     loader = ActivationLoader(cache, tcfg.batch_size, test_fraction=test_fraction, seed=seed, exclude_positions=skip)
-    over = dict(target_l0=None if target_l0 is None else _one_or_per_level(target_l0, float),
+    over = dict(target_l0=None if target_l0 is None else _one_or_per_level(target_l0, float, "target_l0"),
                 rho=rho, perturb_rate=perturb_rate, tree=tree, similarity=similarity, unassigned=unassigned, update_every=update_every,
                 couple_after=couple_after, controller=controller,
-                activation=None if activation is None else _one_or_per_level(activation, str),
-                widths=None if widths is None else tuple(int(w) for w in widths.split(",")))
+                activation=None if activation is None else _one_or_per_level(activation, str, "activation"),
+                widths=None if widths is None else _parse_list(widths, int, "widths"))
     given = {k: v for k, v in over.items() if v is not None}
     cfg = hsae_preset(preset, d_in=loader.d_in, **given)
     if literal:                      # the paper's recipe, with what was given on the command line on top of it
@@ -188,6 +196,7 @@ def hsae_eval(
     from hsae_nb.cache import ActivationLoader
     from hsae_nb.metrics import evaluate, save_metrics, results_table
     if threads: torch.set_num_threads(threads)
+    if batch_size < 1: raise HSAEError(f"--batch-size must be at least 1, got {batch_size}")
     runs = [run_dir] + ([against] if against else [])
     from hsae_nb.core import check_writable
     for rd in runs: check_writable(rd, "run folder")             # metrics.json goes there: fail before the evaluation

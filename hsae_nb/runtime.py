@@ -4,7 +4,7 @@
 
 # %% ../nbs/05b_runtime.ipynb #a0c1d2e5
 from __future__ import annotations
-import hashlib, io, os, signal, threading, warnings
+import hashlib, io, os, pickle, signal, threading, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import torch
@@ -14,8 +14,8 @@ from .sparse import choose_kernel
 
 # %% auto #0
 __all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'memory_estimate', 'available_memory', 'check_memory',
-           'dist_info', 'all_reduce_', 'deferred_signals', 'init_distributed', 'checkpoint_paths', 'checksum_path',
-           'write_checkpoint', 'read_checkpoint', 'config_diff']
+           'dist_info', 'all_reduce_', 'deferred_signals', 'init_distributed', 'checkpoint_paths', 'ChecksumMismatch',
+           'checksum_path', 'write_checkpoint', 'read_checkpoint', 'config_diff']
 
 # %% ../nbs/05b_runtime.ipynb #f3a1087f
 ACT_BYTES_PER_ENTRY = {"dense": 13 * 4, "sparse": 2 * 4}   # step activations per (row, feature), low end of the measured range
@@ -101,6 +101,9 @@ def checkpoint_paths(run_dir) -> list:
     "Complete checkpoints of a run, oldest first (temporary files of interrupted saves are ignored)."
     return sorted((Path(run_dir) / "checkpoints").glob("step_*.pt"))
 
+class ChecksumMismatch(CheckpointError):
+    "A checkpoint whose bytes are not the ones written (its sha256 differs)."
+
 def checksum_path(path) -> Path:
     "The file beside a checkpoint that holds the sha256 of its bytes."
     return Path(path).parent / (Path(path).name + ".sha256")
@@ -122,11 +125,11 @@ def read_checkpoint(path) -> dict:
     data, sums = path.read_bytes(), checksum_path(path)
     if not sums.exists(): warnings.warn(f"{path} has no checksum file ({sums.name}): its bytes cannot be verified")
     elif hashlib.sha256(data).hexdigest() != sums.read_text().strip():
-        older = [p.name for p in checkpoint_paths(path.parent.parent) if p != path]
-        raise CheckpointError(f"{path} fails its checksum: its bytes changed after it was written (disk fault, copy or edit). "
-                              + (f"Move it away to resume from {older[-1]}" if older else "No older checkpoint: start the run again"))
+        raise ChecksumMismatch(f"{path} fails its checksum: its bytes changed after it was written (disk fault, copy or edit)")
     try: state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
-    except Exception as e: raise CheckpointError(f"cannot read checkpoint {path} (corrupted or truncated?): {e}") from None
+    except pickle.UnpicklingError:                    # torch's own message invites weights_only=False: never here
+        raise CheckpointError(f"{path} is not a checkpoint hsae_nb wrote: it holds Python objects beyond tensors and will not be unpickled") from None
+    except Exception as e: raise CheckpointError(f"cannot read checkpoint {path} (corrupted or truncated?): {str(e).splitlines()[0]}") from None
     if not isinstance(state, dict) or state.get("version") != CKPT_VERSION:
         raise CheckpointError(f"{path} is not an hsae_nb checkpoint of version {CKPT_VERSION}")
     return state

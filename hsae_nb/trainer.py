@@ -22,7 +22,7 @@ from .sparse import SparseActs, fired_features
 from .cache import sae_metadata, data_changes
 from .upkeep import (dead_pre_acts, ghost_grad_loss, auxk_loss, remove_parallel_grad_, calibrate_thresholds_,
                             balanced_lambda, revive_dead_, track_batchtopk_threshold_)
-from .runtime import (check_memory, deferred_signals, dist_info, all_reduce_, CKPT_VERSION, checkpoint_paths, write_checkpoint,
+from .runtime import (ChecksumMismatch, check_memory, deferred_signals, dist_info, all_reduce_, CKPT_VERSION, checkpoint_paths, write_checkpoint,
                              read_checkpoint, config_diff)
 
 # %% auto #0
@@ -165,7 +165,7 @@ class Trainer:
         if self.run_dir is not None and self.rank == 0: lock_folder(self.run_dir, "run folder")   # one writer per run folder
         if self.run_dir is not None and checkpoint_paths(self.run_dir):
             if not resume: raise CheckpointError(f"{self.run_dir} already holds checkpoints: continue it with resume=True (hsae_train --resume) or choose another run folder")
-            self.load_checkpoint(checkpoint_paths(self.run_dir)[-1])
+            self._resume_newest_intact()
 
     @property
     def lambdas(self): return [c.lam for c in self.controllers]
@@ -394,6 +394,17 @@ def save_checkpoint(self: Trainer):
     path = write_checkpoint(self.run_dir, self.state_dict(), self.tcfg.keep_checkpoints)
     atomic_write(self.run_dir / "history.csv", self.history.to_csv(index=False))
     return path
+
+@patch
+def _resume_newest_intact(self: Trainer):
+    "Load the newest checkpoint whose checksum holds; a corrupted one is renamed *.corrupt (kept, never read again) with a warning."
+    paths = checkpoint_paths(self.run_dir)
+    for k, path in enumerate(reversed(paths)):
+        try: return self.load_checkpoint(path)
+        except ChecksumMismatch as e:
+            if k == len(paths) - 1: raise CheckpointError(f"{e}; no older checkpoint is intact: start the run again") from None
+            path.rename(path.with_name(path.name + ".corrupt"))
+            warnings.warn(f"{e}: kept as {path.name}.corrupt; resuming from the previous checkpoint, {paths[-2 - k].name}")
 
 # %% ../nbs/06_trainer.ipynb #c5ca457c
 @patch

@@ -81,3 +81,16 @@ def test_kill_during_checkpoint_write_keeps_previous(tmp_path, uninterrupted):
     r = job(tmp_path, "--resume")
     assert r.returncode == 0, r.stderr
     assert_same(weights(tmp_path), uninterrupted)
+
+
+def test_flipped_bytes_in_newest_checkpoint_resume_from_the_previous(tmp_path, uninterrupted):
+    r = job(tmp_path, "--kill-at-save", "3")      # checkpoints at steps 20 and 40, killed inside the save of step 60
+    assert r.returncode == -signal.SIGKILL
+    newest = checkpoint_paths(tmp_path)[-1]
+    data = bytearray(newest.read_bytes()); data[len(data) // 2:len(data) // 2 + 4] = b"\xde\xad\xbe\xef"
+    newest.write_bytes(bytes(data))               # a disk fault: same size, other bytes
+    r = job(tmp_path, "--resume")
+    assert r.returncode == 0, r.stderr
+    assert "fails its checksum" in r.stderr and "resuming from the previous checkpoint, step_000000020.pt" in r.stderr, r.stderr
+    assert (newest.parent / (newest.name + ".corrupt")).exists()   # kept for a look, never read again
+    assert_same(weights(tmp_path), uninterrupted)  # exact: the run redid steps 20-40 from intact weights
