@@ -148,13 +148,13 @@ def hsae_train(
     if topk_warmup is not None: t["topk_warmup"] = _one_or_per_level(topk_warmup, float, "topk_warmup")
     tcfg = train_preset(preset, **t)
     skip = list(_parse_list(exclude_positions, int, "exclude_positions")) if exclude_positions else []
-    loader = ActivationLoader(cache, tcfg.batch_size, test_fraction=test_fraction, seed=seed, exclude_positions=skip)
     over = dict(target_l0=None if target_l0 is None else _one_or_per_level(target_l0, float, "target_l0"),
                 rho=rho, perturb_rate=perturb_rate, tree=tree, similarity=similarity, unassigned=unassigned, update_every=update_every,
                 couple_after=couple_after, controller=controller,
                 activation=None if activation is None else _one_or_per_level(activation, str, "activation"),
                 widths=None if widths is None else _parse_list(widths, int, "widths"))
-    given = {k: v for k, v in over.items() if v is not None}
+    given = {k: v for k, v in over.items() if v is not None}      # every flag parsed: now the cache is opened
+    loader = ActivationLoader(cache, tcfg.batch_size, test_fraction=test_fraction, seed=seed, exclude_positions=skip)
     cfg = hsae_preset(preset, d_in=loader.d_in, **given)
     if literal:                      # the paper's recipe, with what was given on the command line on top of it
         cfg, tcfg = literal_recipe(cfg, tcfg)
