@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #6121a73f
 from __future__ import annotations
-import json, math, os, random, socket, tempfile, time
+import errno, json, math, os, random, socket, tempfile, time
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import numpy as np
@@ -278,18 +278,28 @@ def sparse_stream(d: int, n_atoms: int, k: int, batch: int, generator: torch.Gen
 def atomic_write(path, data: bytes | str):
     "Write `data` to `path` so that readers see the old file or the new one, never a partial one."
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str): data = data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e: raise _disk_error(e, path) from None
     try:
         os.fchmod(fd, 0o666 & ~_umask())              # mkstemp makes 0600 files: give the usual permissions
         with os.fdopen(fd, "wb") as f:
             f.write(data); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES): raise _disk_error(e, path) from None
         raise
     _fsync_dir(path.parent)
+
+def _disk_error(e: OSError, path) -> "HSAEError":
+    "One line for a write the disk refused (full, quota, read-only, permission); the previous file, if any, is untouched."
+    why = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded", errno.EROFS: "read-only file system",
+           errno.EACCES: "permission denied"}.get(e.errno, e.strerror)
+    return HSAEError(f"cannot write {path}: {why}; nothing was replaced (the previous file, if any, is intact): free space or "
+                     "choose another folder, then run the same command again")
 
 def _umask() -> int:
     "The process's umask (read by setting it and putting it back)."
