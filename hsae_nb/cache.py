@@ -45,9 +45,14 @@ def shard_bytes(folder, entry: dict, verify: bool = True) -> bytes:
         raise CheckpointError(f"corrupted shard {path}: checksum mismatch with {MANIFEST}")
     return data
 
-def read_shard(folder, entry: dict, verify: bool = True) -> dict:
-    "Load a shard's tensors, checking its checksum against the manifest."
-    return st_load(shard_bytes(folder, entry, verify))
+def read_shard(folder, entry: dict, verify: bool = True, d_in: int | None = None) -> dict:
+    "Load a shard's tensors, checking its checksum, and its shape against the manifest's vector count (and `d_in`)."
+    t = st_load(shard_bytes(folder, entry, verify))
+    n, d = t["acts"].shape
+    if n != entry["vectors"] or (d_in is not None and d != d_in):
+        raise CheckpointError(f"shard {entry['file']} in {folder} holds {n} vectors of width {d}, but {MANIFEST} says {entry['vectors']}"
+                              + (f" of width {d_in}" if d_in is not None else "") + ": the manifest was edited, or the shard is another cache's")
+    return t
 
 def read_manifest(folder) -> dict:
     "The manifest of a cache folder, with a clear error when it is not one."
@@ -216,7 +221,7 @@ class ActivationLoader:
         for s in sid.unique().tolist():
             if s not in self._cache:
                 if len(self._cache) >= 2 * self.k: self._cache.pop(next(iter(self._cache)))
-                self._cache[s] = read_shard(self.dir, self.shards[s], self.verify)["acts"]
+                self._cache[s] = read_shard(self.dir, self.shards[s], self.verify, self.d_in)["acts"]
             hit = sid == s
             out[hit] = self._cache[s][rows[hit] - self.offsets[s]].float()
         return out * self.scale
