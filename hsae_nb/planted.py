@@ -295,6 +295,7 @@ def realistic_table(results: dict, steps: int = 1500) -> "pd.DataFrame":
         rule = r.get("edges_by_rule", {})
         rows.setdefault(r["variant"], []).append({
             "edge F1": r["edge_f1"], "edge P": r["edge_precision"], "edge R": r["edge_recall"],
+            **{f"F1 ({k})": v["f1"] for k, v in rule.items()},                 # the same levels re-linked by each rule
             **{f"F1 any level ({k})": v["any_level"]["f1"] for k, v in rule.items()},
             **{f"R ({k})": v["recall"] for k, v in rule.items()},
             **{f"MCC {k}": v for k, v in enumerate(r["mcc_own"])},
