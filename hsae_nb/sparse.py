@@ -154,7 +154,7 @@ class Take(torch.autograd.Function):
     @staticmethod
     def forward(ctx, v_N, idx_E):
         ctx.save_for_backward(idx_E); ctx.n = len(v_N)
-        return v_N[idx_E]
+        return v_N.index_select(0, idx_E)
     @staticmethod
     def backward(ctx, g_E):
         idx_E, = ctx.saved_tensors
@@ -221,13 +221,14 @@ def pc_stats(sa_p: SparseActs, sa_c: SparseActs, parent_C: torch.Tensor, has_kid
 
 def _pc_stats(rows_p, cols_p, acts_p, rows_c, cols_c, acts_c, parent_C, has_kids, B: int, P: int, C: int) -> PCStats:
     "`pc_stats` on entry lists (parents' and children's rows, columns, activations) of a [B, P] and a [B, C] matrix."
-    par_E = parent_C[cols_c]
+    sel = lambda v, idx: v.index_select(0, idx)                 # 2-3x faster than v[idx] for long index vectors on CPU
+    par_E = sel(parent_C, cols_c)
     ic = (par_E >= 0).nonzero().flatten()                         # child entries with a parent
-    col_c, a_c = cols_c[ic], Take.apply(acts_c, ic)
+    col_c, a_c = sel(cols_c, ic), Take.apply(acts_c, ic)
     sq_p = acts_p.new_zeros(P).index_add(0, cols_p, acts_p.pow(2)) * has_kids
     sq_c = a_c.new_zeros(C).index_add(0, col_c, a_c.pow(2))
     # one stable sort by (row, parent): parent entries come first in the input, so each group opens with its parent's
-    key = torch.cat([rows_p * P + cols_p, rows_c[ic] * P + par_E[ic]])
+    key = torch.cat([rows_p * P + cols_p, sel(rows_c, ic) * P + sel(par_E, ic)])
     if B * P < 2 ** 31: key = key.int()                          # int32 keys sort about twice as fast
     key, order = torch.sort(key, stable=True)
     n_p = len(rows_p)
@@ -235,21 +236,22 @@ def _pc_stats(rows_p, cols_p, acts_p, rows_c, cols_c, acts_c, parent_C, has_kids
     a = torch.cat([acts_p, a_c])
     new = torch.ones_like(is_c); new[1:] = key[1:] != key[:-1]
     start = torch.cummax(torch.where(new, torch.arange(len(key), device=key.device), 0), 0).values   # group openings
-    link_at = (is_c & ~is_c[start]).nonzero().flatten()           # children whose group opens with their parent
-    j = order[link_at]
-    prod = Take.apply(a, order[start[link_at]]) * Take.apply(a, j)
-    link = prod.new_zeros(C).index_add(0, col_c[j - n_p], prod)
-    link_child = (torch.bincount(col_c[j - n_p], minlength=C) > 0).nonzero().flatten()
+    link_at = (is_c & ~sel(is_c, start)).nonzero().flatten()           # children whose group opens with their parent
+    j = sel(order, link_at)
+    prod = Take.apply(a, sel(order, sel(start, link_at))) * Take.apply(a, j)
+    col_j = sel(col_c, j - n_p)
+    link = prod.new_zeros(C).index_add(0, col_j, prod)
+    link_child = (torch.bincount(col_j, minlength=C) > 0).nonzero().flatten()
     twin = (is_c[1:] & is_c[:-1] & ~new[1:]).nonzero().flatten()  # two children of one group side by side
     if len(twin) == 0: pair, sib = col_c.new_zeros(0), a.new_zeros(0)   # the common case: no siblings met in any row
     else:
         at = torch.unique(torch.cat([twin, twin + 1]))            # positions in groups with two or more children
-        left, right = equal_key_pairs(key[at])
-        ej, ek = order[at[left]], order[at[right]]
-        cj, ck = col_c[ej - n_p], col_c[ek - n_p]
+        left, right = equal_key_pairs(sel(key, at))
+        ej, ek = sel(order, sel(at, left)), sel(order, sel(at, right))
+        cj, ck = sel(col_c, ej - n_p), sel(col_c, ek - n_p)
         pair, inv = torch.unique(torch.minimum(cj, ck) * C + torch.maximum(cj, ck), return_inverse=True)
         sib = a.new_zeros(len(pair)).index_add(0, inv, Take.apply(a, ej) * Take.apply(a, ek))
-    return PCStats(sq_p, sq_c, link_child, link[link_child], pair // C, pair % C, sib)
+    return PCStats(sq_p, sq_c, link_child, link.index_select(0, link_child), pair // C, pair % C, sib)
 
 # %% ../nbs/04a_sparse.ipynb #e457be44
 class GlobalForest(NamedTuple):
@@ -311,8 +313,8 @@ class DecoderUses:
 def _pc_terms(st: PCStats, parent_C, W_p, W_c, uses_p: DecoderUses, uses_c: DecoderUses):
     "Register one pair's structural loss with both decoders; returns what `_pc_value` needs after they run."
     W_p, W_c = W_p.detach(), W_c.detach()
-    par = parent_C[st.link_child]
-    rows_p, rows_c, rows_j, rows_k = W_p[par], W_c[st.link_child], W_c[st.sib_j], W_c[st.sib_k]
+    par = parent_C.index_select(0, st.link_child)
+    rows_p, rows_c, rows_j, rows_k = (W.index_select(0, i) for W, i in ((W_p, par), (W_c, st.link_child), (W_c, st.sib_j), (W_c, st.sib_k)))
     dots = ((rows_p * rows_c).sum(-1), (rows_j * rows_k).sum(-1))          # link and sibling dot products, once
     return (st, dots, uses_p.add_norms(st.sq_p), uses_c.add_norms(st.sq_c), uses_c.add_pulls(st.link_child, rows_p),
             uses_p.add_pulls(par, rows_c), uses_c.add_pulls(torch.cat([st.sib_j, st.sib_k]), torch.cat([rows_k, rows_j])))
