@@ -132,7 +132,9 @@ def compare_on_forest(seed: int, steps: int = 3000, d: int = 32, n_roots: int = 
 # %% ../nbs/10_synthetic.ipynb #7f4d03fe
 # Ablations of the `hsae` variant (ρ 0.01, r 0.05): what each changes in HSAEConfig (r is perturb_rate, ρ is rho).
 PLANTED_ABLATIONS = {"r0": dict(perturb_rate=0.0), "rho0": dict(rho=0.0), "rho0.1": dict(rho=0.1),
-                     "rho0.1-r0": dict(rho=0.1, perturb_rate=0.0), "rho1-r0": dict(rho=1.0, perturb_rate=0.0)}
+                     "rho0.1-r0": dict(rho=0.1, perturb_rate=0.0), "rho1-r0": dict(rho=1.0, perturb_rate=0.0),
+                     # do wrong early assignments get reinforced? couple only from the middle of a 1,500-step run, or re-assign 5x as often
+                     "rho0.1-late": dict(rho=0.1, couple_after=750), "rho0.1-every50": dict(rho=0.1, update_every=50)}
 PLANTED_VARIANTS = ("hsae", "posthoc", "literal", "topk", "batchtopk", "topk-posthoc", "matryoshka", *PLANTED_ABLATIONS)
 
 def planted_configs(variant: str, d: int, widths, target_l0: float, steps: int, seed: int, batch: int = 1024) -> tuple:
