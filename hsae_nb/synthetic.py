@@ -177,6 +177,7 @@ def train_variant(variant: str, x: torch.Tensor, widths, target_l0, steps: int, 
     trainer.fit()
     return model.eval(), trainer, time.perf_counter() - t0
 
+# %% ../nbs/10_synthetic.ipynb #280364f2
 def forest_scores(model, trainer, forest, held_out: torch.Tensor) -> dict:
     """Per-level scores (dead, L0, EV, MCC, recovery), edge P/R/F1 against the planted forest, the hierarchy metrics of
     real-data runs (Hamming, P(p|c), P(c|p) on the held-out set) and convergence."""
@@ -189,6 +190,7 @@ def forest_scores(model, trainer, forest, held_out: torch.Tensor) -> dict:
                 **{k: co_firing[k] for k in ("hamming", "p_parent_given_child", "p_child_given_parent")},
                 **convergence(trainer.history))    # was the budget enough: decoder drift from init, EV change over the last 20%
 
+# %% ../nbs/10_synthetic.ipynb #c4b45840
 def planted_benchmark(variant: str, seed: int = 0, steps: int = 1500, d: int = 256, n_roots: int = 64, branching=(4, 4),
                       widths=(64, 320, 1344), target_l0: float = 13.0, batch: int = 1024, n_train: int = 300_000,
                       n_held: int = 20_000, progress: bool = False, lr: float | None = None) -> dict:
