@@ -257,3 +257,50 @@ def test_fault_judge_key_from_the_environment(monkeypatch):
     monkeypatch.setenv("MY_JUDGE_KEY", "ENV-KEY")
     j = make_judge("http://127.0.0.1:9/v1", key_env="MY_JUDGE_KEY")
     assert j.api_key == "ENV-KEY" and "ENV-KEY" not in j.name
+
+
+# --- more inputs that must be named, not crash ---------------------------------------------------------------------
+
+def test_fault_cache_into_a_run_folder(saved):
+    from hsae_nb.cache import check_cache_folder
+    with pytest.raises(HSAEError, match="is a run folder .*a cache needs a folder of its own"): check_cache_folder(saved)
+
+
+def test_fault_harvest_bad_dtype_and_context(tmp_path):
+    with pytest.raises(HSAEError, match="dtype must be one of"):
+        harvest(tiny_lm(), open_corpus(), tmp_path / "c", layer=1, n_tokens=100, dtype="float8", progress=False)
+    with pytest.raises(HSAEError, match="context_size must be at least 2"):
+        harvest(tiny_lm(), open_corpus(), tmp_path / "c", layer=1, n_tokens=100, context_size=1, progress=False)
+
+
+def test_fault_checkpoint_missing_or_of_another_version(tmp_path):
+    with pytest.raises(CheckpointError, match="missing checkpoint"): read_checkpoint(tmp_path / "step_000000001.pt")
+    from hsae_nb.runtime import write_checkpoint
+    p = write_checkpoint(tmp_path, {"version": CKPT_VERSION + 1, "step": 3})
+    with pytest.raises(CheckpointError, match=f"is not an hsae_nb checkpoint of version {CKPT_VERSION}"): read_checkpoint(p)
+
+
+def test_fault_config_widths_not_increasing():
+    with pytest.raises(ConfigError, match="widths must be strictly increasing"): preset("tiny", widths=(16, 8, 32))
+
+
+def test_fault_tensor_batches_larger_than_data():
+    with pytest.raises(HSAEError, match="batch_size must be in \\[1, 10\\]"): TensorBatches(torch.zeros(10, 4), 11)
+
+
+def test_fault_eval_against_a_run_on_other_data(cache, copy, tmp_path):
+    train(cache, tmp_path / "a", steps=10); train(copy, tmp_path / "b", steps=10)
+    rc, err = cli("hsae_eval", tmp_path / "a", "--against", tmp_path / "b", "--batch-size", "16")
+    assert (rc, len(err)) == (2, 1) and "would be scored on different vectors" in err[0], err
+    assert not (tmp_path / "a" / "metrics.json").exists()          # refused before any evaluation
+
+
+def test_fault_autointerp_without_contexts(cache, tmp_path):
+    train(cache, tmp_path / "a", steps=10)
+    rc, err = cli("hsae_eval", tmp_path / "a", "--autointerp", "4")
+    assert (rc, len(err)) == (2, 1) and "run hsae_view on" in err[0], err
+
+
+def test_fault_unknown_cli_flag(cache, tmp_path):
+    r = subprocess.run([str(BIN / "hsae_train"), str(cache), str(tmp_path / "r"), "--widthz", "8"], capture_output=True, text=True)
+    assert r.returncode == 2 and "unrecognized arguments: --widthz" in r.stderr, r.stderr
