@@ -287,7 +287,7 @@ def _after_step(self: Trainer, x_BD, out, aux):
         forest = self.model.hierarchy.stats()
         self._log(dict(step=self.step, lr=self.opt.param_groups[0]["lr"], loss=stats[-2], aux=stats[-1], skipped=self.skipped,
                        **level_columns("l0", l0), **level_columns("mse", mse),
-                       **level_columns("ev", [1 - v / max(stats[-3], 1e-12) for v in mse]),
+                       **level_columns("ev", [1 - v / stats[-3] if stats[-3] > 0 else _undefined_ev() for v in mse]),
                        **level_columns("lambda", lams),
                        **level_columns("dead", [float((s > self.tcfg.dead_window).float().mean()) for s in self.since_fired]),
                        **level_columns("revived", self.revived),
@@ -303,6 +303,12 @@ def _trim_thresholds(self: Trainer, l0: list, weight: float):
         if lv.activation != "jumprelu": continue
         e = max(-self.tcfg.trim_clip, min(self.tcfg.trim_clip, math.log(max(v, 1e-3) / t)))
         lv.threshold.data.mul_(math.exp(self.tcfg.threshold_trim * weight * e))
+
+def _undefined_ev() -> float:
+    "EV of a batch without variance (e.g. all-zero activations) is undefined: NaN (null in JSON), said once, never 1.0."
+    warnings.warn("a batch has zero variance (all its vectors are equal, e.g. all zero): its explained variance is undefined "
+                  "and logged as NaN; check the activations")
+    return float("nan")
 
 # %% ../nbs/06_trainer.ipynb #1c16bb19
 @patch

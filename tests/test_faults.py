@@ -304,3 +304,29 @@ def test_fault_autointerp_without_contexts(cache, tmp_path):
 def test_fault_unknown_cli_flag(cache, tmp_path):
     r = subprocess.run([str(BIN / "hsae_train"), str(cache), str(tmp_path / "r"), "--widthz", "8"], capture_output=True, text=True)
     assert r.returncode == 2 and "unrecognized arguments: --widthz" in r.stderr, r.stderr
+
+
+def test_fault_all_zero_activations_train_without_a_perfect_score():
+    t = Trainer(HSAE(preset("tiny", **CFG)), TrainConfig(batch_size=16, total_steps=4, log_every=1),
+                TensorBatches(torch.zeros(64, 32), 16), progress=False)
+    with pytest.warns(UserWarning, match="zero variance"): t.fit()
+    assert t.history["ev_0"].isna().all()            # undefined, not EV 1.000
+
+
+def test_fault_stale_contexts_refused_by_autointerp(cache, tmp_path):
+    from hsae_nb.contexts import compute_contexts, contexts_current
+    t = train(cache, tmp_path / "a", steps=10)
+    compute_contexts(tmp_path / "a", t.model, ActivationLoader(cache, 64, test_fraction=0.2), tiny_lm().tokenizer, progress=False)
+    assert contexts_current(tmp_path / "a")
+    train(cache, tmp_path / "a", steps=10, resume=True)  # the run goes on: new weights, old contexts
+    assert not contexts_current(tmp_path / "a")
+    rc, err = cli("hsae_eval", tmp_path / "a", "--autointerp", "4")
+    assert (rc, len(err)) == (2, 1) and "computed from other weights" in err[0], err
+
+
+def test_fault_read_only_output_for_eval(cache, tmp_path):
+    from hsae_nb.cli import hsae_eval
+    train(cache, tmp_path / "a", steps=10)
+    with mock.patch("tempfile.TemporaryFile", side_effect=PermissionError(errno.EACCES, "Permission denied")):
+        with pytest.raises(HSAEError, match="cannot write the run folder .*Permission denied"): hsae_eval(str(tmp_path / "a"))
+    assert not (tmp_path / "a" / "metrics.json").exists()   # refused before the evaluation
