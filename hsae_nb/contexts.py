@@ -90,7 +90,7 @@ def build_contexts(model: HSAE, loader: ActivationLoader, tokenizer, positions: 
                 x = sh["acts"][q * per_seq + lo - 1:q * per_seq + hi].float() * loader.scale
                 if level.activation == "topk": a = level.encode(x)[:, f]    # in a TopK level firing depends on the other features
                 else:                                                     # JumpReLU, and BatchTopK in eval mode: the threshold decides
-                    z = x @ W[:, f] + b[f]
+                    z = level.encoder_input(x) @ W[:, f] + b[f]       # one column of pre_acts, centred as the level is
                     a = torch.where(z > th[f], z, torch.zeros_like(z))
                 toks = sh["tokens"][q, lo:hi + 1].tolist()
                 ctxs.append(dict(kind=kind, tokens=[tokenizer.decode([tk]) for tk in toks], acts=[round(float(v), 4) for v in a],
