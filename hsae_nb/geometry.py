@@ -37,7 +37,7 @@ def sibling_triples(forest, n: int, seed: int = 0) -> list:
 # %% ../nbs/12_geometry.ipynb #e8896889
 @torch.no_grad()
 def firing_inputs(model, loader, gids, per_feature: int = 200, chunk: int = 4096, progress: bool = True) -> dict:
-    "{global id: [N, D] inputs (normalised scale) on which the feature fires}, up to per_feature each, in storage order."
+    "{global id: [N, D] inputs (normalised scale) on which the feature fires}, up to per_feature each, in storage order (the loader's excluded positions never count)."
     model.eval()
     offs, want = model.hierarchy.offsets, sorted(set(gids))
     by_level = {}
@@ -45,9 +45,13 @@ def firing_inputs(model, loader, gids, per_feature: int = 200, chunk: int = 4096
         l = max(i for i, o in enumerate(offs) if g >= o)
         by_level.setdefault(l, []).append(g)
     got = {g: [] for g in want}; count = {g: 0 for g in want}
+    per_seq, row0 = loader.manifest["context_size"] - 1, 0
+    excluded = torch.tensor(getattr(loader, "exclude_positions", ()), dtype=torch.long)
     for i in tqdm(range(len(loader.shards)), disable=not progress, desc="firing inputs"):
         for x in read_shard(loader.dir, loader.shards[i], loader.verify)["acts"].split(chunk):
-            x = x.float() * loader.scale
+            keep = ~torch.isin(torch.arange(row0, row0 + len(x)) % per_seq + 1, excluded)   # positions the run was trained without
+            row0 += len(x)
+            x = x[keep].float() * loader.scale
             for l, gs in by_level.items():
                 a = model.levels[l].encode(x)
                 for g in gs:
