@@ -7,19 +7,18 @@ from __future__ import annotations
 import json, math, os, random, re
 from pathlib import Path
 from .core import HSAEError, atomic_write
+from .data import token_text
 
 # %% auto #0
 __all__ = ['SYSTEM_PROMPT', 'mark_example', 'build_prompt', 'parse_answer', 'sample_pairs', 'yes_rate', 'HFJudge', 'HTTPJudge',
            'make_judge', 'hierarchy_autointerp', 'separation_auc']
 
 # %% ../nbs/11_autointerp.ipynb #4ec66a70
-def _text(tok: str) -> str: return tok.replace("Ġ", " ").replace("Ċ", "\n")
-
 def mark_example(ctx: dict) -> str:
     "A context window as text, with each token the feature fires on wrapped in <<…>> (leading spaces kept outside)."
     out = []
     for t, a in zip(ctx["tokens"], ctx["acts"]):
-        t = _text(t)
+        t = token_text(t, newline="\n")
         if a > 0:
             lead = t[:len(t) - len(t.lstrip())]
             t = f"{lead}<<{t.lstrip()}>>"

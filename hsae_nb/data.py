@@ -13,7 +13,7 @@ from .core import HSAEError
 
 # %% auto #0
 __all__ = ['BUNDLED', 'BUNDLED_HF_ID', 'docstrings', 'Corpus', 'open_corpus', 'cache_root', 'LM', 'load_lm', 'load_tokenizer',
-           'lm_config', 'tiny_lm', 'getattr_path', 'ActivationSite', 'pack_sequences']
+           'token_text', 'lm_config', 'tiny_lm', 'getattr_path', 'ActivationSite', 'pack_sequences']
 
 # %% ../nbs/05_data.ipynb #b55bcaf4
 _SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__", "turtledemo", "lib2to3"}
@@ -175,6 +175,11 @@ def load_tokenizer(name_or_path: str = "smollm2-135m", offline: bool = False):
     path = _bundled_folder(name_or_path) if name_or_path in BUNDLED else name_or_path
     try: return AutoTokenizer.from_pretrained(path, local_files_only=offline or Path(path).is_dir())
     except (OSError, ValueError) as e: raise HSAEError(f"cannot load the tokenizer of {name_or_path!r}: {str(e).splitlines()[0]}") from None
+
+# %% ../nbs/05_data.ipynb #b579c65b
+def token_text(tok: str, newline: str = "↵") -> str:
+    "A vocabulary token as text: Ġ as a space, Ċ and real newlines as `newline` (a visible symbol by default; pass '\\n' for prompts)."
+    return tok.replace("Ġ", " ").replace("Ċ", newline).replace("\n", newline)
 
 # %% ../nbs/05_data.ipynb #1219e9c4
 def lm_config(name_or_path: str = "smollm2-135m", offline: bool = False):

@@ -9,6 +9,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 from .core import HSAEError, read_json, atomic_write
+from .data import token_text
 from .structure import Hierarchy
 
 # %% auto #0
@@ -134,7 +135,7 @@ def highlight_html(tokens: list, acts: list, focus: int | None = None) -> str:
     top = max(max(acts, default=0), 1e-9)
     out = []
     for k, (t, a) in enumerate(zip(tokens, acts)):
-        text = html.escape(t.replace("Ġ", " ").replace("Ċ", "↵").replace("\n", "↵"))
+        text = html.escape(token_text(t))
         if a > 0:      # terse markup: a page holds tens of thousands of contexts
             out.append(f'<mark{" class=f" if k == focus else ""} style="--a:{a / top:.2f}" title="{a:.3g}">{text}</mark>')
         else: out.append(f"<u>{text}</u>" if k == focus else text)
@@ -260,10 +261,9 @@ def _ipython_display_(self: TreeViewer):
 def _snippet(ctxs: list, width: int = 3) -> str:
     if not ctxs: return ""
     c = ctxs[0]; f = c["focus"]
-    tok = lambda t: t.replace("Ġ", " ").replace("Ċ", "⏎")
-    left = "".join(tok(t) for t in c["tokens"][max(0, f - width):f])
-    right = "".join(tok(t) for t in c["tokens"][f + 1:f + 1 + width])
-    return f"{left}[{tok(c['tokens'][f])}]{right}".strip()
+    left = "".join(token_text(t) for t in c["tokens"][max(0, f - width):f])
+    right = "".join(token_text(t) for t in c["tokens"][f + 1:f + 1 + width])
+    return f"{left}[{token_text(c['tokens'][f])}]{right}".strip()
 
 @patch
 def plot_subtree(self: Forest, gid: int, depth: int = 2, max_children: int = 6, ax=None):
