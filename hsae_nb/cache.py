@@ -235,6 +235,17 @@ class ActivationLoader:
         self.batch += 1
         return self._rows(rows)
 
+    def chunks(self, chunk: int = 4096):
+        """Every vector of the split once, shard by shard in storage order: (first global row, [n, D] normalised vectors,
+        [n] bool: kept, i.e. not at an excluded position) per chunk of at most `chunk` rows. The one reader of contexts,
+        histograms and geometry: a pass that needs row ids masks, one that does not drops `~keep`."""
+        row0, excluded = 0, torch.tensor(self.exclude_positions, dtype=torch.long)
+        for s in range(len(self.shards)):
+            for x in read_shard(self.dir, self.shards[s], self.verify, self.d_in)["acts"].split(chunk):
+                keep = ~torch.isin(torch.arange(row0, row0 + len(x)) % self.per_seq + 1, excluded)
+                yield row0, x.float() * self.scale, keep
+                row0 += len(x)
+
     def one_pass(self):
         "Every vector of the split once, in storage order, in batches of batch_size (the last may be smaller): for evaluation."
         rows = torch.arange(int(self.offsets[-1]))

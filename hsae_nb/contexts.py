@@ -37,20 +37,12 @@ def feature_positions(model: HSAE, loader: ActivationLoader, n_top: int = 10, n_
     model.eval()
     tops = [_TopK(w, n_top) for w in model.cfg.widths]
     samples = [_TopK(w, n_sampled) for w in model.cfg.widths]
-    row0, per_seq = 0, loader.manifest["context_size"] - 1
-    excluded = torch.tensor(getattr(loader, "exclude_positions", ()), dtype=torch.long)
-    for i in tqdm(range(len(loader.shards)), disable=not progress, desc="contexts"):
-        acts = read_shard(loader.dir, loader.shards[i], loader.verify)["acts"]
-        for x in acts.split(chunk):
-            x = x.float() * loader.scale
-            rows = torch.arange(row0, row0 + len(x))
-            skip = torch.isin(rows % per_seq + 1, excluded)       # positions the run was trained without
-            for l, level in enumerate(model.levels):
-                a = level.encode(x).masked_fill(skip[:, None], 0.0)
-                tops[l].add(torch.where(a > 0, a, -float("inf")), row0)
-                key = torch.rand(a.shape, generator=g).log() / a.clamp_min(1e-30)   # weighted reservoir key
-                samples[l].add(torch.where(a > 0, key, -float("inf")), row0)
-            row0 += len(x)
+    for row0, x, keep in tqdm(loader.chunks(chunk), disable=not progress, desc="contexts"):
+        for l, level in enumerate(model.levels):
+            a = level.encode(x).masked_fill(~keep[:, None], 0.0)    # positions the run was trained without: masked, rows kept
+            tops[l].add(torch.where(a > 0, a, -float("inf")), row0)
+            key = torch.rand(a.shape, generator=g).log() / a.clamp_min(1e-30)   # weighted reservoir key
+            samples[l].add(torch.where(a > 0, key, -float("inf")), row0)
     out = []
     for t, s in zip(tops, samples):
         out.append(dict(top_val=t.val, top_row=t.row, sample_row=torch.where(s.val > -float("inf"), s.row, -1)))
@@ -123,21 +115,16 @@ HIST_EDGES = torch.logspace(-3, 3, 25)                  # 24 log-spaced bins; va
 def activation_histograms(model: HSAE, loader: ActivationLoader, chunk: int = 4096, progress: bool = True) -> list:
     "Per level: counts [F, 24] of each feature's non-zero activations on HIST_EDGES' bins, density [F] and the rows seen."
     model.eval()
-    per_seq = loader.manifest["context_size"] - 1
-    excluded = torch.tensor(getattr(loader, "exclude_positions", ()), dtype=torch.long)
     nb = len(HIST_EDGES) - 1
     counts = [torch.zeros(w * nb, dtype=torch.long) for w in model.cfg.widths]
-    row0, seen = 0, 0
-    for i in tqdm(range(len(loader.shards)), disable=not progress, desc="histograms"):
-        for x in read_shard(loader.dir, loader.shards[i], loader.verify)["acts"].split(chunk):
-            keep = ~torch.isin(torch.arange(row0, row0 + len(x)) % per_seq + 1, excluded)
-            row0 += len(x)
-            x = x[keep].float() * loader.scale
-            seen += len(x)
-            for l, level in enumerate(model.levels):
-                rows, cols = (a := level.encode(x)).nonzero(as_tuple=True)
-                b = (torch.bucketize(a[rows, cols], HIST_EDGES) - 1).clamp(0, nb - 1)
-                counts[l] += torch.bincount(cols * nb + b, minlength=len(counts[l]))
+    seen = 0
+    for _, x, keep in tqdm(loader.chunks(chunk), disable=not progress, desc="histograms"):
+        x = x[keep]
+        seen += len(x)
+        for l, level in enumerate(model.levels):
+            rows, cols = (a := level.encode(x)).nonzero(as_tuple=True)
+            b = (torch.bucketize(a[rows, cols], HIST_EDGES) - 1).clamp(0, nb - 1)
+            counts[l] += torch.bincount(cols * nb + b, minlength=len(counts[l]))
     out = []
     for w, c in zip(model.cfg.widths, counts):
         c = c.view(w, nb)

@@ -8,7 +8,6 @@ import random
 import torch
 from tqdm.auto import tqdm
 from .core import HSAEError
-from .cache import read_shard
 
 # %% auto #0
 __all__ = ['sibling_triples', 'firing_inputs', 'pca2', 'geometry_score']
@@ -45,20 +44,15 @@ def firing_inputs(model, loader, gids, per_feature: int = 200, chunk: int = 4096
         l = max(i for i, o in enumerate(offs) if g >= o)
         by_level.setdefault(l, []).append(g)
     got = {g: [] for g in want}; count = {g: 0 for g in want}
-    per_seq, row0 = loader.manifest["context_size"] - 1, 0
-    excluded = torch.tensor(getattr(loader, "exclude_positions", ()), dtype=torch.long)
-    for i in tqdm(range(len(loader.shards)), disable=not progress, desc="firing inputs"):
-        for x in read_shard(loader.dir, loader.shards[i], loader.verify)["acts"].split(chunk):
-            keep = ~torch.isin(torch.arange(row0, row0 + len(x)) % per_seq + 1, excluded)   # positions the run was trained without
-            row0 += len(x)
-            x = x[keep].float() * loader.scale
-            for l, gs in by_level.items():
-                a = model.levels[l].encode(x)
-                for g in gs:
-                    if count[g] >= per_feature: continue
-                    rows = (a[:, g - offs[l]] > 0).nonzero().flatten()[:per_feature - count[g]]
-                    if len(rows): got[g].append(x[rows]); count[g] += len(rows)
-            if all(c >= per_feature for c in count.values()): break
+    for _, x, keep in tqdm(loader.chunks(chunk), disable=not progress, desc="firing inputs"):
+        x = x[keep]                                   # positions the run was trained without never count
+        for l, gs in by_level.items():
+            a = model.levels[l].encode(x)
+            for g in gs:
+                if count[g] >= per_feature: continue
+                rows = (a[:, g - offs[l]] > 0).nonzero().flatten()[:per_feature - count[g]]
+                if len(rows): got[g].append(x[rows]); count[g] += len(rows)
+        if all(c >= per_feature for c in count.values()): break
     return {g: torch.cat(v) if v else torch.zeros(0, model.cfg.d_in) for g, v in got.items()}
 
 # %% ../nbs/12_geometry.ipynb #0be6f2c4
