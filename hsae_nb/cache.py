@@ -201,13 +201,16 @@ class ActivationLoader:
 
     def _gen(self, *ids): return torch.Generator().manual_seed(hash((self.seed,) + ids) % 2**62)
 
+    def _kept(self, rows: torch.Tensor) -> torch.Tensor:
+        "[n] bool: which global rows are not at an excluded position (shards hold whole sequences: position = row mod per_seq + 1)."
+        return ~torch.isin(rows % self.per_seq + 1, torch.tensor(self.exclude_positions, dtype=torch.long))
+
     def _epoch_rows(self, epoch: int):
         "Row-index batches of one epoch, computed from shard sizes only."
         order, carry = torch.randperm(len(self.shards), generator=self._gen(epoch)), torch.zeros(0, dtype=torch.long)
         for j in range(0, len(order), self.k):
             new = torch.cat([torch.arange(self.offsets[s], self.offsets[s + 1]) for s in order[j:j + self.k].tolist()])
-            if self.exclude_positions:                       # shards hold whole sequences: position = row mod per_seq + 1
-                new = new[~torch.isin(new % self.per_seq + 1, torch.tensor(self.exclude_positions))]
+            if self.exclude_positions: new = new[self._kept(new)]
             rows = torch.cat([carry, new])
             rows = rows[torch.randperm(len(rows), generator=self._gen(epoch, j))]
             n_full = len(rows) // self.batch_size * self.batch_size
@@ -239,17 +242,16 @@ class ActivationLoader:
         """Every vector of the split once, shard by shard in storage order: (first global row, [n, D] normalised vectors,
         [n] bool: kept, i.e. not at an excluded position) per chunk of at most `chunk` rows. The one reader of contexts,
         histograms and geometry: a pass that needs row ids masks, one that does not drops `~keep`."""
-        row0, excluded = 0, torch.tensor(self.exclude_positions, dtype=torch.long)
+        row0 = 0
         for s in range(len(self.shards)):
             for x in read_shard(self.dir, self.shards[s], self.verify, self.d_in)["acts"].split(chunk):
-                keep = ~torch.isin(torch.arange(row0, row0 + len(x)) % self.per_seq + 1, excluded)
-                yield row0, x.float() * self.scale, keep
+                yield row0, x.float() * self.scale, self._kept(torch.arange(row0, row0 + len(x)))
                 row0 += len(x)
 
     def one_pass(self):
         "Every vector of the split once, in storage order, in batches of batch_size (the last may be smaller): for evaluation."
         rows = torch.arange(int(self.offsets[-1]))
-        if self.exclude_positions: rows = rows[~torch.isin(rows % self.per_seq + 1, torch.tensor(self.exclude_positions))]
+        if self.exclude_positions: rows = rows[self._kept(rows)]
         for chunk in rows.split(self.batch_size): yield self._rows(chunk)
 
     def describe(self) -> dict:

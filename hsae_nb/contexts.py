@@ -155,10 +155,15 @@ def load_extras(run_dir) -> dict:
 
 # %% ../nbs/08_contexts.ipynb #79c39698
 def weights_fingerprint(run_dir) -> str:
-    "sha256 of a run folder's saved level weights and forest: what its contexts are computed from."
+    """sha256 over a run folder's saved level weights and forest (what its contexts are computed from), built from the
+    sha256 each file was saved with (`HSAE.save` records them), so no weights are read; a file saved without one is hashed."""
     run_dir, h = Path(run_dir), hashlib.sha256()
     for f in sorted(run_dir.glob("level_*/sae_weights.safetensors")) + [run_dir / "hierarchy.safetensors"]:
-        if f.exists(): h.update(str(f.relative_to(run_dir)).encode()); h.update(f.read_bytes())
+        if not f.exists(): continue
+        meta = f.parent / "cfg.json" if f.parent != run_dir else run_dir / "hierarchy.json"
+        info = read_json(meta) if meta.exists() else {}
+        saved = (info.get("metadata") or {}).get("hsae_weights_sha256") if f.parent != run_dir else info.get("sha256")
+        h.update(str(f.relative_to(run_dir)).encode()); h.update((saved or hashlib.sha256(f.read_bytes()).hexdigest()).encode())
     return h.hexdigest()
 
 def contexts_current(run_dir) -> bool:

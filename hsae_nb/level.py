@@ -60,16 +60,18 @@ def step(z, theta, bandwidth=1e-3):
     return StepFn.apply(z, theta, bandwidth)
 
 # %% ../nbs/01_level.ipynb #4191a735
+def _sample_cut(flat: torch.Tensor, n: int, sample: int) -> torch.Tensor:
+    "A value with about 2n entries of flat above it, read from a strided sample of `sample` entries."
+    strided = flat[::flat.numel() // sample]
+    return strided.topk(min(len(strided), 2 * n * len(strided) // flat.numel() + 64)).values[-1]
+
 def batch_topk(flat: torch.Tensor, n: int, sample: int = 65_536) -> tuple:
     """(values, indices) of the n largest entries of a 1-d tensor, as `flat.topk(n)` gives them (the same set), found
     among the entries above a cut-off read from a strided sample: BatchTopK keeps ~1-2% of a batch's entries, and a
     full top-k over all of them costs 3x this."""
     m = flat.numel()
     if m < 4 * sample or n * 8 > m: return flat.topk(n)
-    stride = m // sample
-    strided = flat[::stride]
-    cut = strided.topk(min(len(strided), 2 * n * len(strided) // m + 64)).values[-1]   # ~2n entries of flat lie above it
-    keep = (flat >= cut).nonzero().squeeze(1)
+    keep = (flat >= _sample_cut(flat, n, sample)).nonzero().squeeze(1)
     if len(keep) < n: return flat.topk(n)             # the sample misjudged: the full search is still exact
     vals, pos = flat[keep].topk(n)
     return vals, keep[pos]

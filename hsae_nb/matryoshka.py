@@ -111,6 +111,7 @@ def matryoshka_levels(model: Matryoshka, target_l0=None) -> HSAE:
 @torch.no_grad()
 def prefix_ev(levels: HSAE, x_BD: torch.Tensor) -> list:
     "Explained variance of each prefix of levels (level 0, levels 0-1, ...) decoding together, with their shared b_dec once."
-    parts = torch.stack([lv.encode(x_BD) @ lv.W_dec for lv in levels.levels]).cumsum(0) + levels.levels[0].b_dec
-    sst = (x_BD - x_BD.mean(0)).pow(2).sum()
-    return [float(1 - (r - x_BD).pow(2).sum() / sst) for r in parts]
+    lvs = levels.levels
+    ends = tuple(torch.tensor([lv.width for lv in lvs]).cumsum(0).tolist())
+    mse_G, _ = nested_mse(torch.cat([lv.encode(x_BD) for lv in lvs], 1), torch.cat([lv.W_dec for lv in lvs]), lvs[0].b_dec, x_BD, ends)
+    return (1 - mse_G * len(x_BD) / (x_BD - x_BD.mean(0)).pow(2).sum()).tolist()

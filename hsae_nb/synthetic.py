@@ -161,12 +161,12 @@ def train_variant(variant: str, x: torch.Tensor, widths, target_l0, steps: int, 
     returns its groups as levels, parents linked by encoder cosine, and its run in the trainer's place. `lr`: instead of
     the variant's learning rate (3e-3; Matryoshka's `MATRYOSHKA_LR`)."""
     import time
-    from hsae_nb.core import seed_everything
+    from hsae_nb.core import seed_everything, per_level
     from hsae_nb.model import HSAE
     from hsae_nb.trainer import Trainer, TensorBatches
     if variant == "matryoshka":                     # one nested dictionary; its groups become levels, linked afterwards
         from hsae_nb.matryoshka import train_matryoshka, matryoshka_levels
-        targets = target_l0 if isinstance(target_l0, (tuple, list)) else (target_l0,) * len(widths)
+        targets = per_level(target_l0, len(widths))
         run = train_matryoshka(x, widths, k=sum(targets), steps=steps, batch=batch, seed=seed, progress=progress, lr=lr or MATRYOSHKA_LR)
         return matryoshka_levels(run.model, tuple(targets)), run, run.seconds
     cfg, tcfg = planted_configs(variant, x.shape[1], widths, target_l0, steps, seed, batch)
