@@ -10,8 +10,7 @@ from .core import HSAEError, atomic_write
 from .data import token_text
 
 # %% auto #0
-__all__ = ['SYSTEM_PROMPT', 'mark_example', 'build_prompt', 'parse_answer', 'sample_pairs', 'yes_rate', 'HFJudge', 'HTTPJudge',
-           'make_judge', 'hierarchy_autointerp', 'separation_auc']
+__all__ = ['make_judge', 'hierarchy_autointerp', 'separation_auc']
 
 # %% ../nbs/11_autointerp.ipynb #4ec66a70
 def mark_example(ctx: dict) -> str:
@@ -77,7 +76,7 @@ def yes_rate(answers: list, z: float = 1.96) -> dict:
     mid, half = (p + z * z / (2 * n)) / d, z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return dict(yes_rate=p, ci_low=mid - half, ci_high=mid + half, n=n, malformed=len(answers) - n)
 
-# %% ../nbs/11_autointerp.ipynb #b1b59409
+# %% ../nbs/11_autointerp.ipynb #63ca9ada
 class HFJudge:
     """A local causal LM as judge (its tokenizer's chat template, or plain concatenation).
     mode 'choice': the answer is started for it ("HaveRelationship:") and it chooses Yes/No, then High/Medium/Low,
@@ -143,6 +142,7 @@ class HFJudge:
         self.last_p_yes = p[0]
         return f"HaveRelationship: {rel}\nConfidence: {conf}"
 
+# %% ../nbs/11_autointerp.ipynb #55da4308
 def _split_credentials(url: str) -> tuple:
     "(url without user:password@, the password or None): a key never travels in a URL that gets printed."
     from urllib.parse import urlsplit, urlunsplit
@@ -174,6 +174,7 @@ class HTTPJudge:
         try: return body["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError): raise HSAEError(f"judge endpoint {self.url} gave no chat answer: {str(body)[:200]}") from None
 
+# %% ../nbs/11_autointerp.ipynb #164e8e30
 def make_judge(spec: str = "smollm2-135m", key_env: str = "OPENAI_API_KEY", **kw):
     "HTTPJudge for an http(s) URL (its key from `key_env` unless given), else HFJudge for a model name or folder."
     return HTTPJudge(spec, key_env=key_env, **kw) if spec.startswith(("http://", "https://")) else HFJudge(spec, **kw)

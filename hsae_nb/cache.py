@@ -14,11 +14,9 @@ from .core import HSAEError, CheckpointError, atomic_write, write_json, read_jso
 from .data import LM, Corpus, ActivationSite, pack_sequences, BUNDLED, BUNDLED_HF_ID
 
 # %% auto #0
-__all__ = ['MANIFEST', 'FORMAT', 'IDENTITY', 'IDENTITY_DEFAULTS', 'NORM_VECTORS', 'DTYPES', 'LM_DTYPES', 'shard_file',
-           'write_shard', 'shard_bytes', 'read_shard', 'read_manifest', 'update_normaliser', 'harvest',
-           'check_cache_folder', 'ActivationLoader', 'data_changes', 'sae_metadata']
+__all__ = ['read_manifest', 'harvest', 'ActivationLoader']
 
-# %% ../nbs/05a_cache.ipynb #2704a765
+# %% ../nbs/05a_cache.ipynb #818742e0
 MANIFEST, FORMAT = "manifest.json", "hsae_nb.activations/1"
 # what must match for a restart to append to an existing cache
 IDENTITY = ("model", "layer", "hook_name", "d_in", "context_size", "dtype", "text_source", "seqs_per_shard", "bos_token_id",
@@ -54,6 +52,7 @@ def read_shard(folder, entry: dict, verify: bool = True, d_in: int | None = None
                               + (f" of width {d_in}" if d_in is not None else "") + ": the manifest was edited, or the shard is another cache's")
     return t
 
+# %% ../nbs/05a_cache.ipynb #11c30121
 def read_manifest(folder) -> dict:
     "The manifest of a cache folder, with a clear error when it is not one."
     m = read_json(Path(folder) / MANIFEST)

@@ -11,8 +11,7 @@ from fastcore.script import call_parse, anno_parser
 # and argument errors answer at once instead of after the seconds-long torch import.
 
 # %% auto #0
-__all__ = ['hsae_cache', 'hsae_cache_cli', 'hsae_train', 'hsae_train_cli', 'hsae_eval', 'hsae_eval_cli', 'hsae_view',
-           'hsae_view_cli']
+__all__ = ['hsae_cache', 'hsae_train', 'hsae_eval', 'hsae_view']
 
 # %% ../nbs/09_cli.ipynb #c84b4e2c
 def _underscored(arg: str) -> str:
@@ -32,7 +31,7 @@ def _run(func, argv=None):
     except HSAEError as e:
         print(f"error: {e}", file=sys.stderr); sys.exit(2)
 
-# %% ../nbs/09_cli.ipynb #229f3a16
+# %% ../nbs/09_cli.ipynb #87ba6ccf
 @call_parse
 def hsae_cache(
     out: str = None,                 # cache directory to create, extend or resume (default: under $HSAE_NB_CACHE/activations)
@@ -83,6 +82,7 @@ def hsae_cache(
           f"this run {run['sequences']} sequences in {run['seconds']:.1f} s; normaliser scale {m['normaliser']['scale']:.4g}")
     return m
 
+# %% ../nbs/09_cli.ipynb #c591cede
 def hsae_cache_cli(): _run(hsae_cache)
 
 # %% ../nbs/09_cli.ipynb #23beadfa
@@ -99,7 +99,7 @@ def _one_or_per_level(text, conv, flag: str):
     vals = _parse_list(text, conv, flag)
     return vals[0] if len(vals) == 1 else vals
 
-# %% ../nbs/09_cli.ipynb #02a4bff4
+# %% ../nbs/09_cli.ipynb #39f70105
 @call_parse
 def hsae_train(
     cache: str,                      # activation cache made by hsae_cache
@@ -169,9 +169,10 @@ def hsae_train(
           "; training EV " + "/".join(f"{v:.3f}" for v in level_values(last, "ev")))
     return trainer
 
+# %% ../nbs/09_cli.ipynb #118ee48c
 def hsae_train_cli(): _run(hsae_train)
 
-# %% ../nbs/09_cli.ipynb #cac739e4
+# %% ../nbs/09_cli.ipynb #e230ba84
 @call_parse
 def hsae_eval(
     run_dir: str,                    # run folder written by the trainer
@@ -244,6 +245,7 @@ def hsae_eval(
     print(table.round(4).to_string())
     return table
 
+# %% ../nbs/09_cli.ipynb #cc4be6b1
 def _eval_data(run_dir, cache, test_fraction) -> dict:
     "The held-out data a run is evaluated on: the cache (given, else the one it was trained on), its test share, excluded positions."
     from hsae_nb.core import HSAEError, read_json
@@ -283,7 +285,7 @@ def _splice_levels(model, loader, n_seq: int) -> list:
 
 def hsae_eval_cli(): _run(hsae_eval)
 
-# %% ../nbs/09_cli.ipynb #3be4b463
+# %% ../nbs/09_cli.ipynb #9e2ae556
 @call_parse
 def hsae_view(
     run_dir: str,                    # run folder written by the trainer
@@ -322,4 +324,5 @@ def hsae_view(
     print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
     return path
 
+# %% ../nbs/09_cli.ipynb #dac9673b
 def hsae_view_cli(): _run(hsae_view)

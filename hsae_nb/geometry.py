@@ -10,7 +10,7 @@ from tqdm.auto import tqdm
 from .core import HSAEError
 
 # %% auto #0
-__all__ = ['sibling_triples', 'firing_inputs', 'pca2', 'geometry_score']
+__all__ = ['geometry_score']
 
 # %% ../nbs/12_geometry.ipynb #62e8ea04
 def _root(forest, g):
@@ -55,7 +55,7 @@ def firing_inputs(model, loader, gids, per_feature: int = 200, chunk: int = 4096
         if all(c >= per_feature for c in count.values()): break
     return {g: torch.cat(v) if v else torch.zeros(0, model.cfg.d_in) for g, v in got.items()}
 
-# %% ../nbs/12_geometry.ipynb #0be6f2c4
+# %% ../nbs/12_geometry.ipynb #77bba843
 def pca2(X: torch.Tensor) -> torch.Tensor:
     "X projected on its first two principal components (exact, and the same on every call)."
     Xc = (X - X.mean(0)).double()
@@ -66,6 +66,7 @@ def pca2(X: torch.Tensor) -> torch.Tensor:
     V = V * torch.where(sign == 0, 1.0, sign).to(V.dtype)          # each axis with its largest loading positive
     return (Xc @ V).to(X.dtype)
 
+# %% ../nbs/12_geometry.ipynb #915fb437
 def geometry_score(points: dict, triples: list, min_points: int = 5) -> dict:
     "Mean over triples of d(sibling a, sibling b) / mean(d(a, distant), d(b, distant)) between centroids in a 2-D PCA."
     ratios, skipped = [], 0

@@ -12,14 +12,14 @@ from fastcore.basics import patch
 from .core import HSAEError, CONTROLLERS, ACTIVATIONS
 
 # %% auto #0
-__all__ = ['rectangle', 'JumpReLUFn', 'StepFn', 'jumprelu', 'step', 'batch_topk', 'topk_relu', 'topk_entries', 'SAELevel',
-           'contributions', 'constrain_', 'L0Controller', 'PIController', 'NoController', 'make_controller']
+__all__ = ['jumprelu', 'topk_relu', 'SAELevel']
 
-# %% ../nbs/01_level.ipynb #d03983fe
+# %% ../nbs/01_level.ipynb #c7fe6aa7
 def rectangle(u: torch.Tensor) -> torch.Tensor:
     "The STE kernel K(u) = 1 on (-1/2, 1/2), 0 elsewhere."
     return ((u > -0.5) & (u < 0.5)).to(u.dtype)
 
+# %% ../nbs/01_level.ipynb #cad80240
 def _sum_to_features(g: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
     "Reduce a per-element gradient over all leading (batch) axes to the threshold's shape."
     return g.reshape(-1, theta.shape[-1]).sum(0)
@@ -51,10 +51,12 @@ class StepFn(torch.autograd.Function):
         g_theta = _sum_to_features(-(1.0 / eps) * rectangle((z - theta) / eps) * g, theta)
         return torch.zeros_like(z), g_theta, None
 
+# %% ../nbs/01_level.ipynb #e09d104a
 def jumprelu(z, theta, bandwidth=1e-3):
     "JumpReLU activation with the rectangle-kernel STE for the threshold."
     return JumpReLUFn.apply(z, theta, bandwidth)
 
+# %% ../nbs/01_level.ipynb #a6e1de0d
 def step(z, theta, bandwidth=1e-3):
     "Heaviside step H(z-θ) with the rectangle-kernel STE; summed over features it is the L0."
     return StepFn.apply(z, theta, bandwidth)
@@ -76,7 +78,7 @@ def batch_topk(flat: torch.Tensor, n: int, sample: int = 65_536) -> tuple:
     vals, pos = flat[keep].topk(n)
     return vals, keep[pos]
 
-# %% ../nbs/01_level.ipynb #7c05f236
+# %% ../nbs/01_level.ipynb #6e169367
 def topk_relu(z: torch.Tensor, k: float, per_row: bool = True) -> torch.Tensor:
     "ReLU of the k largest entries of each row (TopK) or of the k·rows largest of the batch (BatchTopK); 0 elsewhere."
     if per_row:
@@ -86,6 +88,7 @@ def topk_relu(z: torch.Tensor, k: float, per_row: bool = True) -> torch.Tensor:
     vals, idx = batch_topk(flat, min(int(round(k * flat.numel() / z.shape[-1])), flat.numel()))
     return torch.zeros_like(flat).scatter(0, idx, vals.relu()).reshape(z.shape)
 
+# %% ../nbs/01_level.ipynb #2c57e46e
 @torch.no_grad()
 def topk_entries(z_BF: torch.Tensor, k: float, per_row: bool = True) -> tuple:
     "(rows, cols) where `topk_relu` is non-zero, sorted by row then column (the sparse step's entry order), without a [B, F] output."

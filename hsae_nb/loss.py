@@ -8,7 +8,7 @@ from typing import NamedTuple, Sequence
 import torch
 
 # %% auto #0
-__all__ = ['LossParts', 'total_loss', 'BatchOutput']
+__all__ = ['LossParts', 'total_loss']
 
 # %% ../nbs/03a_loss.ipynb #754a93a9
 class LossParts(NamedTuple):

@@ -17,7 +17,7 @@ from .upkeep import auxk_loss, dead_pre_acts, remove_parallel_grad_, track_batch
 from .trainer import TensorBatches, lr_at, level_columns
 
 # %% auto #0
-__all__ = ['Matryoshka', 'nested_mse', 'MatryoshkaRun', 'train_matryoshka', 'matryoshka_levels', 'prefix_ev']
+__all__ = ['Matryoshka', 'train_matryoshka', 'matryoshka_levels']
 
 # %% ../nbs/10b_matryoshka.ipynb #a2b572b2
 class Matryoshka(nn.Module):

@@ -16,8 +16,7 @@ from .structure import Hierarchy, assign_hierarchy, parents_with_children
 from .model import HSAE
 
 # %% auto #0
-__all__ = ['TABLE3', 'Evaluation', 'evaluate', 'identity_level', 'posthoc_forest', 'spliced_lm_metrics', 'spliced_levels_metrics',
-           'results_table', 'save_metrics', 'plot_density']
+__all__ = ['Evaluation', 'evaluate', 'posthoc_forest', 'results_table', 'plot_density']
 
 # %% ../nbs/07_metrics.ipynb #f6a18c2f
 class _Moments:
@@ -189,10 +188,11 @@ def spliced_levels_metrics(lm, site, reconstructs: list, tokens_BT: torch.Tensor
         outs.append(out)
     return outs
 
-# %% ../nbs/07_metrics.ipynb #f11f07fe
+# %% ../nbs/07_metrics.ipynb #4810efe5
 TABLE3 = {"l0": "L0", "explained_variance_legacy": "Var.Exp.", "p_parent_given_child": "P(p|c)",
           "p_child_given_parent": "P(c|p)", "hamming": "Hamming"}
 
+# %% ../nbs/07_metrics.ipynb #af8443ee
 def results_table(runs: dict) -> pd.DataFrame:
     "Table-3 style DataFrame from {name: Evaluation | metrics dict | run folder with metrics.json}."
     rows = {}
@@ -202,6 +202,7 @@ def results_table(runs: dict) -> pd.DataFrame:
         rows[name] = {label: s.get(k, float("nan")) for k, label in TABLE3.items()}
     return pd.DataFrame.from_dict(rows, orient="index")
 
+# %% ../nbs/07_metrics.ipynb #05df05f8
 def save_metrics(run_dir, ev: Evaluation, extra: dict | None = None) -> Path:
     "Write metrics.json (and edges_level_{l}.csv for the viewer) into a run folder, atomically."
     from hsae_nb.core import atomic_write

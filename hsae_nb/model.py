@@ -20,8 +20,7 @@ from .sparse import run_batch_sparse, choose_kernel
 import hsae_nb
 
 # %% auto #0
-__all__ = ['SAE_LENS_VERSION', 'WEIGHT_SHAPES', 'HSAE', 'hsae_loss_dense', 'sae_loss', 'level_weights', 'save_level',
-           'load_level', 'load_hierarchy']
+__all__ = ['HSAE', 'save_level', 'load_level']
 
 # %% ../nbs/04_model.ipynb #df7c1dc5
 class HSAE(nn.Module):
@@ -149,7 +148,7 @@ def sae_loss(level: SAELevel, x_BD: torch.Tensor, lam: float) -> torch.Tensor:
     z = level.pre_acts(x_BD)
     return (level.decode(level.activate(z)) - x_BD).pow(2).sum(-1).mean() + lam * level.l0(z).mean()
 
-# %% ../nbs/04_model.ipynb #563728ed
+# %% ../nbs/04_model.ipynb #e4e9f29c
 SAE_LENS_VERSION = "6.54.12"    # the SAELens format the level folders follow
 WEIGHT_SHAPES = {"W_enc": ("d_in", "d_sae"), "W_dec": ("d_sae", "d_in"), "b_enc": ("d_sae",),
                  "b_dec": ("d_in",), "threshold": ("d_sae",)}
@@ -161,6 +160,7 @@ def level_weights(level: SAELevel, activation_scale: float = 1.0) -> dict:
     if level.activation == "topk": del w["threshold"]
     return {k: v.detach().float().cpu().contiguous() for k, v in w.items()}
 
+# %% ../nbs/04_model.ipynb #8a3a6864
 def save_level(level: SAELevel, folder, metadata: dict | None = None, activation_scale: float = 1.0):
     "Write `level` as a SAELens folder (cfg.json + sae_weights.safetensors): JumpReLU, or TopK; BatchTopK as JumpReLU."
     folder = Path(folder)

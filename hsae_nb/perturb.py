@@ -11,9 +11,9 @@ from .level import SAELevel
 from .structure import parents_with_children
 
 # %% auto #0
-__all__ = ['Substitution', 'perturb_mask', 'perturbed_recon']
+__all__ = ['Substitution', 'perturbed_recon']
 
-# %% ../nbs/03_perturb.ipynb #d65d730b
+# %% ../nbs/03_perturb.ipynb #86e209b2
 class Substitution(NamedTuple):
     "Which parents of level ℓ are replaced this step, and which children of ℓ+1 stand in for them."
     keep: torch.Tensor       # float 0/1, [P] or [B, P]: 0 where the parent is substituted
@@ -24,6 +24,7 @@ class Substitution(NamedTuple):
         "Whether anything is substituted (when not, the perturbed reconstruction is the plain one)."
         return bool((self.keep == 0).any())
 
+# %% ../nbs/03_perturb.ipynb #11346e1a
 def perturb_mask(parent_C: torch.Tensor,   # parent map of level ℓ+1 (int64, -1 = none)
                  n_parent: int,            # width of level ℓ
                  rate: float,              # r: substitution probability

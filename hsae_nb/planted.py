@@ -13,9 +13,7 @@ from .structure import Hierarchy
 from .synthetic import train_variant, forest_scores, tree_recovery
 
 # %% auto #0
-__all__ = ['EDGE_RULES', 'REALISTIC_SETUP', 'ForestSpec', 'zipf_probs', 'PlantedForest', 'plant_forest', 'sample_planted',
-           'absorption', 'edges_any_level', 'edges_by_rule', 'true_parent_rank', 'forest_agreement', 'realistic_data',
-           'realistic_benchmark', 'main_runs', 'realistic_table', 'paired_difference']
+__all__ = ['ForestSpec', 'plant_forest', 'forest_agreement', 'realistic_benchmark']
 
 # %% ../nbs/10a_planted.ipynb #4e1b6e37
 @dataclass
@@ -59,7 +57,7 @@ def zipf_probs(n: int, mean_on: float, exponent: float, generator=None) -> torch
         p[~over] *= (mean_on - 0.95 * over.sum()) / p[~over].sum()
     return p.float()
 
-# %% ../nbs/10a_planted.ipynb #76dfa32b
+# %% ../nbs/10a_planted.ipynb #002eb82c
 @dataclass
 class PlantedForest:
     "A realistic planted forest: unit directions, parent maps (-1 = parentless) and firing laws per depth."
@@ -85,6 +83,7 @@ class PlantedForest:
         return out
     def hierarchy(self) -> Hierarchy: return Hierarchy(self.widths, self.parents)
 
+# %% ../nbs/10a_planted.ipynb #4ab5b824
 def plant_forest(spec: ForestSpec = ForestSpec(), generator: torch.Generator | None = None) -> PlantedForest:
     "Draw directions, parent-child tables and firing probabilities for `spec`; feature ids carry no order."
     g, widths, kids, p_sib = generator, [spec.n_roots], [], []
@@ -246,7 +245,7 @@ def forest_agreement(a, b, threshold: float = 0.7) -> dict:
     return dict(shared=[s / max(j, 1) for s, j in zip(shared, judged)], shared_pooled=sum(shared) / max(sum(judged), 1),
                 edges_judged=judged, matched=[float(o.float().mean()) for o in ok])
 
-# %% ../nbs/10a_planted.ipynb #e18d9d6b
+# %% ../nbs/10a_planted.ipynb #f1865305
 REALISTIC_SETUP = dict(widths=(64, 320, 1344), target_l0=(5, 10, 13), batch=4096, n_train=300_000, n_held=20_000)
 
 def realistic_data(spec: ForestSpec, seed: int, n_train: int = REALISTIC_SETUP["n_train"], n_held: int = REALISTIC_SETUP["n_held"]):
@@ -257,6 +256,7 @@ def realistic_data(spec: ForestSpec, seed: int, n_train: int = REALISTIC_SETUP["
     x = sample_planted(forest, n_train, g)
     return (forest, x, *sample_planted(forest, n_held, g, return_acts=True))
 
+# %% ../nbs/10a_planted.ipynb #61c9ff4d
 def realistic_benchmark(variant: str, seed: int = 0, steps: int = 1500, spec: ForestSpec = ForestSpec(), init_seed: int | None = None,
                         widths=REALISTIC_SETUP["widths"], target_l0=REALISTIC_SETUP["target_l0"], batch: int = REALISTIC_SETUP["batch"],
                         n_train: int = REALISTIC_SETUP["n_train"], n_held: int = REALISTIC_SETUP["n_held"], progress: bool = False,
@@ -276,6 +276,7 @@ def realistic_benchmark(variant: str, seed: int = 0, steps: int = 1500, spec: Fo
                 absorption=[a["absorbed"] for a in ab], parent_silent=[a["parent_silent"] for a in ab],
                 edges_by_rule=edges_by_rule(model, forest, held_out), **_prefix_ev(variant, model, held_out))
 
+# %% ../nbs/10a_planted.ipynb #58c9a295
 def _prefix_ev(variant, model, held_out) -> dict:
     "A Matryoshka dictionary's groups are not trained to reconstruct alone: its prefixes' EV too."
     if variant != "matryoshka": return {}

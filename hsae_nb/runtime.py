@@ -13,9 +13,7 @@ from .core import HSAEError, CheckpointError, config_to_dict, config_from_dict, 
 from .sparse import choose_kernel
 
 # %% auto #0
-__all__ = ['ACT_BYTES_PER_ENTRY', 'RUNTIME_BYTES', 'CKPT_VERSION', 'memory_estimate', 'available_memory', 'check_memory',
-           'dist_info', 'all_reduce_', 'deferred_signals', 'init_distributed', 'checkpoint_paths', 'ChecksumMismatch',
-           'checksum_path', 'write_checkpoint', 'read_checkpoint', 'config_diff']
+__all__ = ['check_memory', 'init_distributed']
 
 # %% ../nbs/05b_runtime.ipynb #f3a1087f
 ACT_BYTES_PER_ENTRY = {"dense": 13 * 4, "sparse": 2 * 4}   # step activations per (row, feature), low end of the measured range
@@ -29,7 +27,7 @@ def memory_estimate(cfg, batch_size: int, kernel: str = "auto", device="cpu") ->
                activations=batch_size * sum(cfg.widths) * ACT_BYTES_PER_ENTRY[step_kernel])
     return dict(est, total=sum(est.values()) + RUNTIME_BYTES, kernel=step_kernel)
 
-# %% ../nbs/05b_runtime.ipynb #0714b71e
+# %% ../nbs/05b_runtime.ipynb #d2aa0fb2
 def available_memory(device) -> int | None:
     "Bytes free for new allocations on `device`: CUDA's free memory, Linux's MemAvailable capped by a cgroup limit, or None."
     device = torch.device(device)
@@ -42,6 +40,7 @@ def available_memory(device) -> int | None:
     except (OSError, ValueError): pass
     return free
 
+# %% ../nbs/05b_runtime.ipynb #4e43001d
 def check_memory(cfg, batch_size: int, kernel: str, device, already_allocated: int = 0):
     "Refuse, with the numbers, a model and batch whose training step cannot fit in the device's free memory."
     est, free = memory_estimate(cfg, batch_size, kernel, device), available_memory(device)

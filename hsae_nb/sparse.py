@@ -14,10 +14,7 @@ from .perturb import Substitution
 from .loss import BatchOutput, total_loss
 
 # %% auto #0
-__all__ = ['SPARSE_MAX_DENSITY', 'SPARSE_MIN_WORK', 'Pattern', 'SpMM', 'SDDMM', 'spmm', 'sddmm', 'SparseActs', 'fired_features',
-           'Take', 'sparse_encode', 'sparse_decode', 'StandIns', 'stand_ins', 'PCStats', 'pc_stats', 'GlobalForest',
-           'global_forest', 'pc_stats_all', 'DecoderUses', 'run_batch_sparse', 'choose_kernel', 'too_dense',
-           'compare_paths']
+__all__ = ['run_batch_sparse', 'choose_kernel']
 
 # %% ../nbs/04a_sparse.ipynb #952a8639
 def _csr(crow, col, vals, shape):
@@ -280,7 +277,7 @@ def pc_stats_all(sa: Sequence[SparseActs], gf: GlobalForest) -> list:
                     st.sib_j[sk[l + 1]:sk[l + 2]] - offs[l + 1], st.sib_k[sk[l + 1]:sk[l + 2]] - offs[l + 1], st.sib[sk[l + 1]:sk[l + 2]])
             for l in range(len(sa) - 1)]
 
-# %% ../nbs/04a_sparse.ipynb #2a1f05d3
+# %% ../nbs/04a_sparse.ipynb #9d00f3a3
 class DecoderUses:
     "Every block of entries one level's decoder multiplies this step, stacked into one sparse product."
     def __init__(self): self.vals, self.rows, self.cols, self.sizes, self.coefs, self.pull_idx, self.pull_rows = [], [], [], [], [], [], []
@@ -310,6 +307,7 @@ class DecoderUses:
         out, sums, pulls = SpMM.apply(torch.cat(self.vals), W_ND, pat, coef, idx, rows)
         return out.split(self.sizes), sums, pulls.split([len(i) for i in self.pull_idx])   # split: one gradient concatenation
 
+# %% ../nbs/04a_sparse.ipynb #38d1f593
 def _pc_terms(st: PCStats, parent_C, W_p, W_c, uses_p: DecoderUses, uses_c: DecoderUses):
     "Register one pair's structural loss with both decoders; returns what `_pc_value` needs after they run."
     W_p, W_c = W_p.detach(), W_c.detach()
@@ -363,10 +361,11 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
     l0 = torch.stack([s.l0 for s in sa])
     return BatchOutput(total_loss(cfg.rho, mse, l0, lambdas, pc), None, sa, recon)
 
-# %% ../nbs/04a_sparse.ipynb #e634e615
+# %% ../nbs/04a_sparse.ipynb #48634019
 SPARSE_MAX_DENSITY = 0.1       # above this fraction of non-zeros the dense kernels win (bench/step.py)
 SPARSE_MIN_WORK = 2 ** 20      # B·Σn below this, per-op overheads dominate and dense is as fast
 
+# %% ../nbs/04a_sparse.ipynb #168f01ea
 def choose_kernel(kernel: str, batch: int, widths: Sequence[int], target_l0, device="cpu") -> str:
     "'dense' or 'sparse' for a step of this shape on `device`: the given kernel, or the expected winner for 'auto'."
     if kernel not in KERNELS: raise HSAEError(f"kernel must be one of {KERNELS}, got {kernel!r}")
@@ -375,6 +374,7 @@ def choose_kernel(kernel: str, batch: int, widths: Sequence[int], target_l0, dev
     dense_enough = sum(per_level(target_l0, len(widths))) / sum(widths) > SPARSE_MAX_DENSITY      # all levels' active entries over all columns
     return "dense" if dense_enough or batch * sum(widths) < SPARSE_MIN_WORK else "sparse"
 
+# %% ../nbs/04a_sparse.ipynb #3c4ee081
 def too_dense(sa: Sequence[SparseActs]) -> bool:
     "Whether an encoded batch is too dense for the sparse path to pay off (e.g. before calibration)."
     return any(s.pat.nnz > 4 * SPARSE_MAX_DENSITY * s.shape[0] * s.shape[1] for s in sa)

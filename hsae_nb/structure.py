@@ -11,10 +11,7 @@ from .core import HSAEError, TREE_SHAPES, SIMILARITIES, UNASSIGNED_RULES
 from .level import SAELevel
 
 # %% auto #0
-__all__ = ['SimilarityRows', 'TREE_SHAPE_RULES', 'CHANCE_QUANTILE', 'SIMILARITY_FUNCTIONS', 'Hierarchy', 'parents_with_children',
-           'encoder_cosine', 'decoder_cosine', 'CoactivationStats', 'Assignment', 'TreeRule', 'chance_level',
-           'assign_parents', 'similarity_rows', 'assign_hierarchy', 'update_due', 'pc_loss_dense', 'SiblingIndex',
-           'equal_key_pairs', 'sibling_pairs', 'pc_loss']
+__all__ = ['Hierarchy', 'parents_with_children', 'assign_hierarchy', 'sibling_pairs', 'pc_loss']
 
 # %% ../nbs/02_structure.ipynb #5d6617f6
 class Hierarchy:
@@ -259,7 +256,7 @@ def assign_parents(sim_rows: SimilarityRows,  # similarities of child rows to al
         parent = top_ids[:, 0].cpu().clone(); parent[left_out] = -1
     return Assignment(parent, score)
 
-# %% ../nbs/02_structure.ipynb #90afb8a6
+# %% ../nbs/02_structure.ipynb #82ab5483
 def _coact_rows(child, parent, level, coact, null=False):
     if null: raise HSAEError("unassigned='null' needs a cosine similarity ('encoder' or 'decoder'), not 'coact'")
     if coact is None or coact.n_updates == 0: raise HSAEError("similarity='coact' needs CoactivationStats with at least one update")
@@ -276,6 +273,7 @@ def similarity_rows(kind: str, child: SAELevel, parent: SAELevel, level: int = 0
     if kind not in SIMILARITY_FUNCTIONS: raise HSAEError(f"similarity must be one of {tuple(SIMILARITY_FUNCTIONS)}, got {kind!r}")
     return SIMILARITY_FUNCTIONS[kind](child, parent, level, coact, null)
 
+# %% ../nbs/02_structure.ipynb #24edc31f
 def assign_hierarchy(levels: Sequence[SAELevel], similarity: str = "encoder", variant: str = "partial",
                      quantile: float = 0.2, coact: CoactivationStats | None = None, step: int = 0,
                      unassigned: str = "quantile") -> Hierarchy:
@@ -287,6 +285,7 @@ def assign_hierarchy(levels: Sequence[SAELevel], similarity: str = "encoder", va
            for l in range(len(levels) - 1)]
     return Hierarchy([lv.width for lv in levels], [a.parent for a in out], [a.score for a in out], step)
 
+# %% ../nbs/02_structure.ipynb #14b30bb0
 def update_due(step: int, update_every: int, start: int = 0) -> bool:
     "Whether the hierarchy is (re-)assigned before gradient step `step`: at `start`, then every `update_every` steps."
     return step == start or (update_every > 0 and step > start and (step - start) % update_every == 0)
@@ -301,7 +300,7 @@ def pc_loss_dense(acts_p_BP, W_dec_p_PD, acts_c_BC, W_dec_c_CD, parent_C) -> tor
     has_kids_P = onehot_CP.sum(0) > 0
     return (f_p_BPD - kids_BPD).pow(2).sum(-1)[:, has_kids_P].sum() / acts_p_BP.shape[0]
 
-# %% ../nbs/02_structure.ipynb #afd83029
+# %% ../nbs/02_structure.ipynb #be5dd1d2
 class SiblingIndex(NamedTuple):
     "Index tensors of one level pair's forest, for the expanded structural loss."
     child: torch.Tensor      # [A] assigned children
@@ -325,6 +324,7 @@ def equal_key_pairs(sorted_keys: torch.Tensor) -> tuple:
     right = left + 1 + torch.arange(len(left), device=idx.device) - torch.repeat_interleave(first, after)
     return left, right
 
+# %% ../nbs/02_structure.ipynb #1c21d0fe
 def sibling_pairs(parent_C: torch.Tensor, n_parent: int) -> SiblingIndex:
     "Links and sibling pairs of a parent map (vectorised: no Python loop over groups)."
     child = (parent_C >= 0).nonzero().flatten()

@@ -26,8 +26,7 @@ from .runtime import (ChecksumMismatch, check_memory, deferred_signals, dist_inf
                              read_checkpoint, config_diff)
 
 # %% auto #0
-__all__ = ['PER_LEVEL_COLUMNS', 'RANK_START_SHARE', 'RANK_START_DENSITY', 'lr_at', 'level_columns', 'level_values', 'convergence',
-           'TensorBatches', 'topk_warmup_shares', 'decoder_sample', 'decoder_drift', 'controller_options', 'Trainer']
+__all__ = ['convergence', 'TensorBatches', 'Trainer']
 
 # %% ../nbs/06_trainer.ipynb #126cde66
 def lr_at(step: int, total: int, base: float, warmup_frac: float = 0.1) -> float:
@@ -94,7 +93,7 @@ class TensorBatches:
     def load_state_dict(self, d):
         self.epoch, self.index = int(d["epoch"]), int(d["index"]); self._perm = self._permutation()
 
-# %% ../nbs/06_trainer.ipynb #ef36dadf
+# %% ../nbs/06_trainer.ipynb #0bd409f6
 RANK_START_SHARE, RANK_START_DENSITY = 0.3, 0.05     # topk_warmup=None: levels with target/width >= density start by rank
 
 def topk_warmup_shares(cfg: HSAEConfig, topk_warmup=None) -> tuple:
@@ -122,6 +121,7 @@ def controller_options(cfg) -> dict:
     if cfg.controller == "pi": return dict(kp=cfg.lambda_kp, ki=cfg.lambda_ki)
     return dict(step=cfg.lambda_step, ema=cfg.l0_ema, eta=cfg.l0_eta)
 
+# %% ../nbs/06_trainer.ipynb #4c8c0f21
 class Trainer:
     "Train an HSAE on batches of activations (arXiv 2602.11881, §3.3 and training setup)."
     def __init__(self,

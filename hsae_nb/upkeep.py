@@ -13,14 +13,14 @@ from .sparse import SparseActs
 from .runtime import all_reduce_
 
 # %% auto #0
-__all__ = ['dead_pre_acts', 'ghost_grad_loss', 'auxk_loss', 'remove_parallel_grad_', 'firing_quantile', 'calibrate_thresholds_',
-           'balanced_lambda', 'revive_dead_', 'track_batchtopk_threshold_']
+__all__ = ['ghost_grad_loss', 'auxk_loss']
 
-# %% ../nbs/05c_upkeep.ipynb #8dd7c54c
+# %% ../nbs/05c_upkeep.ipynb #5a4cdd15
 def dead_pre_acts(level: SAELevel, x_BD, dead_F) -> torch.Tensor:
     "Pre-activations of the dead features only, [B, n_dead] (a product as wide as the dead set, not the level)."
     return level.encoder_input(x_BD) @ level.W_enc[:, dead_F] + level.b_enc[dead_F]
 
+# %% ../nbs/05c_upkeep.ipynb #b3b525f7
 def ghost_grad_loss(level: SAELevel, z_dead_BK, x_BD, recon_BD, mse, dead_F) -> torch.Tensor:
     "Ghost-grads loss of one level: dead features, exp-activated, fit the (detached) residual."
     resid_BD = (x_BD - recon_BD).detach()

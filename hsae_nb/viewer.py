@@ -13,7 +13,7 @@ from .data import token_text
 from .structure import Hierarchy
 
 # %% auto #0
-__all__ = ['Forest', 'fired_tokens', 'highlight_html', 'TreeViewer', 'asset', 'dashboard_html']
+__all__ = ['Forest', 'TreeViewer']
 
 # %% ../nbs/08_viewer.ipynb #112f9f0d
 class Forest:
@@ -129,7 +129,7 @@ def from_run(cls: Forest, run_dir, require_contexts: bool = True, labels: dict |
     contexts = load_contexts(run_dir) if require_contexts else ({} if not (run_dir / "contexts.json").exists() else load_contexts(run_dir))
     return cls(h, density, edges, contexts, labels, load_extras(run_dir))
 
-# %% ../nbs/08_viewer.ipynb #0377b25e
+# %% ../nbs/08_viewer.ipynb #da2bee0e
 def highlight_html(tokens: list, acts: list, focus: int | None = None) -> str:
     "Tokens as HTML: those the feature fires on are <mark>ed, shaded orange by activation (--a); the focus token underlined."
     top = max(max(acts, default=0), 1e-9)
@@ -141,6 +141,7 @@ def highlight_html(tokens: list, acts: list, focus: int | None = None) -> str:
         else: out.append(f"<u>{text}</u>" if k == focus else text)
     return "".join(out)
 
+# %% ../nbs/08_viewer.ipynb #346afe9d
 class TreeViewer:
     "Browse a Forest in Jupyter: collapsible tree, per-feature dashboard, search, unassigned list."
     def __init__(self, forest: Forest, max_children: int = 50):
