@@ -20,3 +20,13 @@ def test_import_is_lazy():
     code = "import sys, hsae_nb; print(sorted(m for m in sys.modules if m.startswith('hsae_nb.')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out                  # nothing but the package itself until a name is used
+
+
+def test_public_surface_is_small():
+    # every module's __all__ (what `from hsae_nb.x import *` gives) plus the package's own: at most 90 names in all
+    import pkgutil
+    mods = [m.name for m in pkgutil.iter_modules(hsae_nb.__path__) if not m.name.startswith("_")]
+    sizes = {m: len(getattr(importlib.import_module(f"hsae_nb.{m}"), "__all__", [])) for m in mods}
+    total = sum(sizes.values()) + len(hsae_nb.__all__)
+    assert total <= 90, (total, sizes)
+    assert sizes["core"] < 20 and sizes["sparse"] <= 3, sizes      # kernel internals and constants stay in their module

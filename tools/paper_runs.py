@@ -1,11 +1,11 @@
-"""The reproduction behind `nbs/20_paper.ipynb` and the README table: HSAE against the post-hoc baseline and
+"""The reproduction behind `nbs/20_paper.ipynb` and the README's table: HSAE against the post-hoc baseline and
 the ablations, on SmolLM2-135M block-15 activations, at 10-20M training tokens per run.
 
     python tools/paper_runs.py --cache DIR --runs DIR [--only NAME,NAME] [--threads N]   # train + evaluate, resumable
     python tools/paper_runs.py --runs DIR --collect                                       # only rebuild the results JSON
     python tools/paper_runs.py --list                                                     # the runs, in the order they are done
     python tools/paper_runs.py --runs DIR --status                                        # which are finished, training, stopped
-    python tools/paper_runs.py --table                                                    # the README's table from the JSON
+    python tools/paper_runs.py --table                                                    # 20_paper's table from the JSON
 
 Every run checkpoints every 500 steps and resumes exactly, so the script can be killed and started again; a
 run whose `reproduction_entry.json` exists is finished and only collected. Several workers (say one per core,
@@ -237,7 +237,7 @@ def seed_table(results: dict) -> pd.DataFrame:
     return pd.DataFrame(rows).T
 
 
-# The rule for replacing the default ρ/r (stated in nbs/results/paper_statements.md before the second seeds ended):
+# The rule for replacing the default ρ/r (stated before the second seeds ended; the statements are in nbs/20_paper.ipynb, "What the runs show"):
 # each candidate against the default at the same 10.2M budget, seed by seed, and on the planted forest.
 CANDIDATES = {"HSAE ρ=0.1": "rho0.1", "HSAE ρ=0.1 r=0": "rho0.1-r0", "HSAE ρ=0": "rho0", "HSAE r=0": "r0"}
 REFERENCE, PLANTED_REFERENCE, RULE_SEEDS, RULE_TOLERANCE = "HSAE 10M", "hsae", (0, 1), 0.003
@@ -307,7 +307,7 @@ def semantic_table(results: dict) -> pd.DataFrame:
 
 
 def markdown_table(results: dict) -> str:
-    "The README's reproduction table: mean over seeds ± half the spread, and whether every level's L0 was on target."
+    "20_paper's reproduction table: mean over seeds ± half the spread, and whether every level's L0 was on target."
     t = seed_table(results)
     lines = ["| run | seeds | tokens | L0 ±5%? | " + " | ".join(c[1].replace("|", "\\|") for c in TABLE_COLUMNS) + " |",
              "|---|---|---|---|" + "---|" * len(TABLE_COLUMNS)]
@@ -333,7 +333,7 @@ def main(argv=None):
     ap.add_argument("--again", action="store_true", help="evaluate finished runs again (say with --splice after a quick pass)")
     ap.add_argument("--list", action="store_true", help="print the runs and exit")
     ap.add_argument("--status", action="store_true", help="print each run's state in --runs (finished, training, stopped) and exit")
-    ap.add_argument("--table", action="store_true", help="print the README's markdown table from the results JSON and exit")
+    ap.add_argument("--table", action="store_true", help="print 20_paper's markdown table from the results JSON and exit")
     a = ap.parse_args(argv)
     if a.table: print(markdown_table(json.loads(RESULTS.read_text()))); return
     todo = all_runs()

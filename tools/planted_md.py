@@ -1,4 +1,4 @@
-"""The README's planted-forest table from bench/results/planted.json (python tools/planted_md.py [path] prints it)."""
+"""The planted-forest table of 06_trainer from bench/results/planted.json (python tools/planted_md.py [path] prints it)."""
 import json, sys
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""The README's speed table from bench/results/step.json (python tools/speed_md.py [path] prints it, with the machine)."""
+"""The speed table of 04a_sparse from bench/results/step.json (python tools/speed_md.py [path] prints it, with the machine)."""
 import json
 from pathlib import Path
 
