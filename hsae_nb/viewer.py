@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_viewer.ipynb #9d851a36
 from __future__ import annotations
-import functools, html, json, re
+import base64, functools, gzip, html, json, re
 from pathlib import Path
 import networkx as nx
 import pandas as pd
@@ -15,6 +15,20 @@ from .structure import Hierarchy
 # %% auto #0
 __all__ = ['Forest', 'TreeViewer']
 
+# %% ../nbs/08_viewer.ipynb #dfe2cef0
+def top_token_labels(contexts: dict, k: int = 3) -> dict:
+    "{gid: label}: the k tokens a feature fires hardest on across its top contexts (activations summed per token)."
+    labels = {}
+    for g, ctxs in contexts.items():
+        score = {}
+        for c in ctxs:
+            if c.get("kind", "top") != "top": continue
+            shown = token_text(c["tokens"][c["focus"]])
+            tok = shown.strip() or shown                  # " def" reads as "def"; a bare newline keeps its symbol
+            score[tok] = score.get(tok, 0.0) + c["max"]
+        if score: labels[int(g)] = " · ".join(sorted(score, key=lambda s: -score[s])[:k])
+    return labels
+
 # %% ../nbs/08_viewer.ipynb #112f9f0d
 class Forest:
     "A learned feature forest: a networkx DiGraph over global feature ids, with queries for browsing."
@@ -22,7 +36,8 @@ class Forest:
                  contexts: dict | None = None, labels: dict | None = None,
                  extras: dict | None = None):             # {gid: histogram, density, logit lens} (contexts.feature_extras)
         self.h, self.offsets, self.widths = hierarchy, hierarchy.offsets, hierarchy.widths
-        self.contexts, self.labels, self.extras = contexts or {}, labels or {}, extras or {}
+        self.contexts, self.extras = contexts or {}, extras or {}
+        self.labels = {**top_token_labels(self.contexts), **(labels or {})}   # given labels win over top tokens
         g = nx.DiGraph()
         for l, w in enumerate(self.widths):
             dens = density[l] if density is not None else None
@@ -59,6 +74,12 @@ def locate(self: Forest, gid: int) -> tuple:
 
 @patch
 def roots(self: Forest) -> list: return list(range(self.widths[0]))
+
+@patch
+def ranked_roots(self: Forest) -> list:
+    "The roots in display order: largest tree first (ties: the denser feature first, then by id)."
+    dens = lambda r: self.graph.nodes[r]["density"] or 0.0
+    return sorted(self.roots(), key=lambda r: (-len(nx.descendants(self.graph, r)), -dens(r), r))
 @patch
 def children(self: Forest, gid: int) -> list: return sorted(self.graph.successors(gid))
 @patch
@@ -102,7 +123,7 @@ def info(self: Forest, gid: int) -> dict:
     p = self.parent(gid)
     return dict(id=gid, level=level, local=i, label=self.labels.get(gid), density=self.graph.nodes[gid]["density"],
                 parent=p, parent_edge=None if p is None else dict(self.graph.edges[p, gid]),
-                children=[dict(id=c, **self.graph.edges[gid, c]) for c in self.children(gid)],
+                children=[dict(id=c, label=self.labels.get(c), **self.graph.edges[gid, c]) for c in self.children(gid)],
                 contexts=self.contexts.get(gid, []),             # metrics.json's density wins over the contexts pass's
                 **{k: v for k, v in self.extras.get(gid, {}).items() if k != "density"})
 
@@ -173,7 +194,7 @@ class TreeViewer:
             rows.append((g, depth))
             if g in self.expanded:
                 for c in self.forest.children(g)[:self.max_children]: walk(c, depth + 1)
-        for r in self.forest.roots(): walk(r, 0)
+        for r in self.forest.ranked_roots(): walk(r, 0)
         return rows
 
     def dashboard(self) -> dict | None:
@@ -184,8 +205,8 @@ class TreeViewer:
 def _label(forest, gid):
     level, i = forest.locate(gid)
     n = len(forest.children(gid))
-    lab = forest.labels.get(gid) or ""
-    return f"#{gid} L{level}:{i}" + (f" {lab}" if lab else "") + (f" ({n})" if n else "")
+    lab = forest.labels.get(gid) or f"#{gid}"
+    return f"{lab}  ·  lvl {level} · {i}" + (f"  ({n})" if n else "")   # "lvl", not "L0:21", which reads as a sparsity
 
 @functools.cache                    # read once: the widget restyles its dashboard on every click
 def asset(name: str) -> str:
@@ -203,7 +224,7 @@ def dashboard_html(info: dict | None) -> str:
             f" · children: {len(info['children'])}</p>"
             f"<p>parent: {'–' if info['parent'] is None else '#' + str(info['parent'])} (similarity {fmt(pe.get('similarity'))}, "
             f"P(p|c) {fmt(pe.get('p_parent_given_child'))}, P(c|p) {fmt(pe.get('p_child_given_parent'))})</p>")
-    kids = "".join(f"<li>#{c['id']}: {_bar(c.get('p_child_given_parent'))} P(c|p) {fmt(c.get('p_child_given_parent'))}, "
+    kids = "".join(f"<li>#{c['id']} <b>{html.escape(c.get('label') or '')}</b> {_bar(c.get('p_child_given_parent'))} P(c|p) {fmt(c.get('p_child_given_parent'))}, "
                    f"P(p|c) {fmt(c.get('p_parent_given_child'))}, sim {fmt(c.get('similarity'))}</li>" for c in info["children"])
     ctx = "".join(f'<div class="ctx"><small>{c["kind"]} {c["max"]:.2f}</small> {highlight_html(c["tokens"], c["acts"], c["focus"])}</div>'
                   for c in info["contexts"])
@@ -222,7 +243,7 @@ def _extras_html(info: dict) -> str:
         out += f'<p class="lens">promotes: {tok(info["promoted"], "up")}<br>suppresses: {tok(info["suppressed"], "down")}</p>'
     if info.get("histogram"):
         top = max(max(info["histogram"]), 1)
-        bars = "".join(f'<i title="{n}" style="height:{round(40 * n / top)}px"></i>' if n else "<i></i>" for n in info["histogram"])
+        bars = "".join(f'<i title="{n}" style="height:{round(100 * n / top)}px"></i>' if n else "<i></i>" for n in info["histogram"])
         out += f'<div class="hist">{bars}</div><small>activation histogram (log scale, 10⁻³…10³)</small>'
     return out
 
@@ -293,9 +314,11 @@ def plot_subtree(self: Forest, gid: int, depth: int = 2, max_children: int = 6, 
 @patch
 def to_html(self: Forest, path, title: str = "HSAE feature forest") -> Path:
     "Write a self-contained HTML page (data, CSS, JS inline; no network): the tree, every feature's dashboard, search."
-    data = dict(offsets=list(self.offsets), n=sum(self.widths), roots=self.roots(), unassigned=self.unassigned(),
+    panels = json.dumps({str(g): dashboard_html(self.info(g)) for g in self.graph.nodes}, separators=(",", ":"))
+    data = dict(offsets=list(self.offsets), n=sum(self.widths), roots=self.ranked_roots(), unassigned=self.unassigned(),
                 labels={str(k): v for k, v in self.labels.items()}, edges=[[p, c] for p, c in self.graph.edges],
-                panels={str(g): dashboard_html(self.info(g)) for g in self.graph.nodes},
+                # the dashboards, gzipped: thousands of contexts repeat the same markup (15 MB -> under 3 MB for the demo)
+                panels_gz=base64.b64encode(gzip.compress(panels.encode(), mtime=0)).decode(),
                 fires={str(g): fired_tokens(c) for g, c in self.contexts.items()})
     parts = dict(TITLE=html.escape(title), CSS=asset("page.css") + asset("dashboard.css"), JS=asset("page.js"),
                  DATA=json.dumps(data, separators=(",", ":")).replace("</", "<\\/"))     # no "</script>" inside the data

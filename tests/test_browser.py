@@ -4,6 +4,7 @@ Needs Debian's chromium: `make test-browser` installs it and runs this file (ski
 Set HSAE_SCREENSHOT=path to keep the screenshot.
 """
 import os, re, shutil, subprocess
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ import torch
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make test-browser installs it)")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
+         "--disable-sync", "--no-first-run", "--disable-quic",
+         "--virtual-time-budget=10000"]      # let the page unpack its dashboards (async) before the DOM is read
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +52,12 @@ def test_tree_renders(page):
     forest, html, tmp = page
     dom = chromium(tmp, "--dump-dom", html.as_uri())
     ids = [int(i) for i in re.findall(r'class="node[^"]*" data-id="(\d+)"', dom)]
-    assert ids == forest.roots()                                  # collapsed: the roots only
+    assert ids == forest.ranked_roots() and sorted(ids) == forest.roots()     # collapsed: the roots only, largest tree first
     assert "unassigned features" in dom
+    tree = dom.split('id="tree"')[1].split('id="dash"')[0]
+    assert not re.search(r"L\d+:\d+", tree)                      # levels read "lvl 0 · 21", never as a sparsity "L0:21"
+    labelled = [g for g in forest.roots() if g in forest.labels]
+    assert labelled and all(html_escape(forest.labels[g], quote=False) in tree for g in labelled)   # nodes named by their top tokens
 
 
 def test_node_expands_and_tokens_highlight(page):

@@ -1,6 +1,6 @@
 // The forest page: a collapsible tree, search, and links to a feature (#select=ID, #expand=ID).
-// Each feature's dashboard comes pre-rendered in D.panels by viewer.dashboard_html, the renderer the
-// Jupyter widget uses too; this script only builds the tree and swaps panels in.
+// Each feature's dashboard comes pre-rendered by viewer.dashboard_html, the renderer the Jupyter widget
+// uses too, gzipped in D.panels_gz; this script unpacks them once, builds the tree and swaps panels in.
 "use strict";
 const kids = {}, par = {};
 D.edges.forEach(([p, c]) => { (kids[p] = kids[p] || []).push(c); par[c] = p; });
@@ -15,9 +15,14 @@ function level(g) {
   return l;
 }
 
+// The dashboards, unpacked by the browser's own gzip (DecompressionStream) when the page opens.
+const PANELS = new Response(new Blob([Uint8Array.from(atob(D.panels_gz), (c) => c.charCodeAt(0))]).stream()
+  .pipeThrough(new DecompressionStream("gzip"))).text().then(JSON.parse);
+
+// A node reads by what it fires on (its top tokens), then where it sits: "lvl 1 · 21" (never "L1:21", a sparsity).
 function label(g) {
-  const l = level(g), n = (kids[g] || []).length, lab = D.labels[g] || "";
-  return "#" + g + " L" + l + ":" + (g - D.offsets[l]) + (lab ? " " + esc(lab) : "") + (n ? " (" + n + ")" : "");
+  const l = level(g), n = (kids[g] || []).length, lab = D.labels[g] || "#" + g;
+  return esc(lab) + ' <small>· lvl ' + l + " · " + (g - D.offsets[l]) + "</small>" + (n ? " (" + n + ")" : "");
 }
 
 function node(g) {
@@ -49,10 +54,13 @@ function openNode(g) {
   if (n && !n.parentNode.querySelector(":scope>.kids")) toggle(n.parentNode, n);
 }
 
+let current = null;            // the feature whose dashboard is wanted: the latest click wins
+
 function select(g) {
   document.querySelectorAll(".node.sel").forEach((x) => x.classList.remove("sel"));
   document.querySelectorAll('.node[data-id="' + g + '"]').forEach((x) => x.classList.add("sel"));
-  document.getElementById("dash").innerHTML = D.panels[g] || "<i>no dashboard</i>";
+  current = g;
+  PANELS.then((P) => { if (current === g) document.getElementById("dash").innerHTML = P[g] || "<i>no dashboard</i>"; });
   const sel = document.querySelector(".node.sel");
   if (sel) sel.scrollIntoView({ block: "center" });
 }
