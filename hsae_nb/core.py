@@ -51,6 +51,24 @@ UNASSIGNED_RULES = ("quantile", "null")            # which children stay parentl
 ACTIVATIONS = ("jumprelu", "topk", "batchtopk")    # level activations (01_level)
 PAPER_WEIGHTS = dict(rho=0.01, perturb_rate=0.05)   # the paper's ρ and r (§6): kept by literal_recipe and the 'paper' preset
 
+# %% ../nbs/00_core.ipynb #6a19aea8
+def _check(ok, msg):
+    if not ok: raise ConfigError(msg)
+
+def per_level(value, n: int) -> tuple:
+    "One value per level: a sequence as it is, a scalar repeated n times."
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+
+# %% ../nbs/00_core.ipynb #40dde658
+def _targets(t, widths):
+    "A validated target L0: a float, or a tuple with one value per level, each in (0, width]."
+    many = isinstance(t, (tuple, list))
+    vals = tuple(float(v) for v in t) if many else (float(t),) * len(widths)
+    _check(len(vals) == len(widths), f"target_l0 needs one value per level ({len(widths)}), got {len(vals)}: {vals}")
+    for v, w in zip(vals, widths):
+        _check(0 < v <= w, f"target_l0 must be in (0, width] for every level, got {v} for a level of width {w}")
+    return vals if many else vals[0]
+
 # %% ../nbs/00_core.ipynb #c2c3f2e8
 @dataclass
 class HSAEConfig:
@@ -127,24 +145,6 @@ class HSAEConfig:
     def offsets(self):
         "Global id of each level's first feature: levels laid end to end (arXiv 2602.11881, as its figures do)."
         return tuple(int(o) for o in np.cumsum((0,) + self.widths[:-1]))
-
-# %% ../nbs/00_core.ipynb #6a19aea8
-def _check(ok, msg):
-    if not ok: raise ConfigError(msg)
-
-def per_level(value, n: int) -> tuple:
-    "One value per level: a sequence as it is, a scalar repeated n times."
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
-
-# %% ../nbs/00_core.ipynb #40dde658
-def _targets(t, widths):
-    "A validated target L0: a float, or a tuple with one value per level, each in (0, width]."
-    many = isinstance(t, (tuple, list))
-    vals = tuple(float(v) for v in t) if many else (float(t),) * len(widths)
-    _check(len(vals) == len(widths), f"target_l0 needs one value per level ({len(widths)}), got {len(vals)}: {vals}")
-    for v, w in zip(vals, widths):
-        _check(0 < v <= w, f"target_l0 must be in (0, width] for every level, got {v} for a level of width {w}")
-    return vals if many else vals[0]
 
 # %% ../nbs/00_core.ipynb #8f1dfa36
 DEAD_MODES = ("revive", "ghost", "auxk", "none")

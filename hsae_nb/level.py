@@ -51,15 +51,15 @@ class StepFn(torch.autograd.Function):
         g_theta = _sum_to_features(-(1.0 / eps) * rectangle((z - theta) / eps) * g, theta)
         return torch.zeros_like(z), g_theta, None
 
-# %% ../nbs/01_level.ipynb #e09d104a
-def jumprelu(z, theta, bandwidth=1e-3):
-    "JumpReLU activation with the rectangle-kernel STE for the threshold."
-    return JumpReLUFn.apply(z, theta, bandwidth)
-
 # %% ../nbs/01_level.ipynb #a6e1de0d
 def step(z, theta, bandwidth=1e-3):
     "Heaviside step H(z-θ) with the rectangle-kernel STE; summed over features it is the L0."
     return StepFn.apply(z, theta, bandwidth)
+
+# %% ../nbs/01_level.ipynb #e09d104a
+def jumprelu(z, theta, bandwidth=1e-3):
+    "JumpReLU activation with the rectangle-kernel STE for the threshold."
+    return JumpReLUFn.apply(z, theta, bandwidth)
 
 # %% ../nbs/01_level.ipynb #4191a735
 def _sample_cut(flat: torch.Tensor, n: int, sample: int) -> torch.Tensor:
@@ -78,16 +78,6 @@ def batch_topk(flat: torch.Tensor, n: int, sample: int = 65_536) -> tuple:
     vals, pos = flat[keep].topk(n)
     return vals, keep[pos]
 
-# %% ../nbs/01_level.ipynb #6e169367
-def topk_relu(z: torch.Tensor, k: float, per_row: bool = True) -> torch.Tensor:
-    "ReLU of the k largest entries of each row (TopK) or of the k·rows largest of the batch (BatchTopK); 0 elsewhere."
-    if per_row:
-        vals, idx = z.topk(min(int(round(k)), z.shape[-1]), dim=-1)
-        return torch.zeros_like(z).scatter(-1, idx, vals.relu())
-    flat = z.reshape(-1)
-    vals, idx = batch_topk(flat, min(int(round(k * flat.numel() / z.shape[-1])), flat.numel()))
-    return torch.zeros_like(flat).scatter(0, idx, vals.relu()).reshape(z.shape)
-
 # %% ../nbs/01_level.ipynb #2c57e46e
 @torch.no_grad()
 def topk_entries(z_BF: torch.Tensor, k: float, per_row: bool = True) -> tuple:
@@ -101,6 +91,16 @@ def topk_entries(z_BF: torch.Tensor, k: float, per_row: bool = True) -> tuple:
         keys = keys[vals > 0]
     keys = keys.sort().values
     return keys // F_, keys % F_
+
+# %% ../nbs/01_level.ipynb #6e169367
+def topk_relu(z: torch.Tensor, k: float, per_row: bool = True) -> torch.Tensor:
+    "ReLU of the k largest entries of each row (TopK) or of the k·rows largest of the batch (BatchTopK); 0 elsewhere."
+    if per_row:
+        vals, idx = z.topk(min(int(round(k)), z.shape[-1]), dim=-1)
+        return torch.zeros_like(z).scatter(-1, idx, vals.relu())
+    flat = z.reshape(-1)
+    vals, idx = batch_topk(flat, min(int(round(k * flat.numel() / z.shape[-1])), flat.numel()))
+    return torch.zeros_like(flat).scatter(0, idx, vals.relu()).reshape(z.shape)
 
 # %% ../nbs/01_level.ipynb #3952ed22
 class SAELevel(nn.Module):

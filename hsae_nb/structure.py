@@ -273,6 +273,11 @@ def similarity_rows(kind: str, child: SAELevel, parent: SAELevel, level: int = 0
     if kind not in SIMILARITY_FUNCTIONS: raise HSAEError(f"similarity must be one of {tuple(SIMILARITY_FUNCTIONS)}, got {kind!r}")
     return SIMILARITY_FUNCTIONS[kind](child, parent, level, coact, null)
 
+# %% ../nbs/02_structure.ipynb #14b30bb0
+def update_due(step: int, update_every: int, start: int = 0) -> bool:
+    "Whether the hierarchy is (re-)assigned before gradient step `step`: at `start`, then every `update_every` steps."
+    return step == start or (update_every > 0 and step > start and (step - start) % update_every == 0)
+
 # %% ../nbs/02_structure.ipynb #24edc31f
 def assign_hierarchy(levels: Sequence[SAELevel], similarity: str = "encoder", variant: str = "partial",
                      quantile: float = 0.2, coact: CoactivationStats | None = None, step: int = 0,
@@ -284,11 +289,6 @@ def assign_hierarchy(levels: Sequence[SAELevel], similarity: str = "encoder", va
                           levels[l + 1].width, levels[l].width, variant, quantile, null_rows=null(l))
            for l in range(len(levels) - 1)]
     return Hierarchy([lv.width for lv in levels], [a.parent for a in out], [a.score for a in out], step)
-
-# %% ../nbs/02_structure.ipynb #14b30bb0
-def update_due(step: int, update_every: int, start: int = 0) -> bool:
-    "Whether the hierarchy is (re-)assigned before gradient step `step`: at `start`, then every `update_every` steps."
-    return step == start or (update_every > 0 and step > start and (step - start) % update_every == 0)
 
 # %% ../nbs/02_structure.ipynb #aeec80d8
 def pc_loss_dense(acts_p_BP, W_dec_p_PD, acts_c_BC, W_dec_c_CD, parent_C) -> torch.Tensor:
