@@ -332,6 +332,7 @@ def _global_forest(model) -> GlobalForest:
         model._global_for = model.hierarchy
     return model._global
 
+# %% ../nbs/04a_sparse.ipynb #e8aa10b3
 def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: list, give_up_if_dense: bool = False):
     "The HSAE loss by part, computed over entry sets (same values and gradients as the dense path)."
     cfg, lv, L, B = model.cfg, model.levels, len(model.levels), len(x_BD)
@@ -365,6 +366,11 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
 SPARSE_MAX_DENSITY = 0.1       # above this fraction of non-zeros the dense kernels win (bench/step.py)
 SPARSE_MIN_WORK = 2 ** 20      # B·Σn below this, per-op overheads dominate and dense is as fast
 
+# %% ../nbs/04a_sparse.ipynb #3c4ee081
+def too_dense(sa: Sequence[SparseActs]) -> bool:
+    "Whether an encoded batch is too dense for the sparse path to pay off (e.g. before calibration)."
+    return any(s.pat.nnz > 4 * SPARSE_MAX_DENSITY * s.shape[0] * s.shape[1] for s in sa)
+
 # %% ../nbs/04a_sparse.ipynb #168f01ea
 def choose_kernel(kernel: str, batch: int, widths: Sequence[int], target_l0, device="cpu") -> str:
     "'dense' or 'sparse' for a step of this shape on `device`: the given kernel, or the expected winner for 'auto'."
@@ -373,11 +379,6 @@ def choose_kernel(kernel: str, batch: int, widths: Sequence[int], target_l0, dev
     if torch.device(device).type == "cuda": return "dense"      # H200 (bench/gpu.sh): dense 2.1-2.4x sparse at small widths, on a par at the paper's
     dense_enough = sum(per_level(target_l0, len(widths))) / sum(widths) > SPARSE_MAX_DENSITY      # all levels' active entries over all columns
     return "dense" if dense_enough or batch * sum(widths) < SPARSE_MIN_WORK else "sparse"
-
-# %% ../nbs/04a_sparse.ipynb #3c4ee081
-def too_dense(sa: Sequence[SparseActs]) -> bool:
-    "Whether an encoded batch is too dense for the sparse path to pay off (e.g. before calibration)."
-    return any(s.pat.nnz > 4 * SPARSE_MAX_DENSITY * s.shape[0] * s.shape[1] for s in sa)
 
 # %% ../nbs/04a_sparse.ipynb #bf961ff6
 def compare_paths(model, x_BD, lambdas, generator_seed: int = 0) -> dict:
