@@ -40,21 +40,6 @@ def _package_root(name: str) -> Path:
     if spec is None or not spec.submodule_search_locations: raise HSAEError(f"no installed package named {name!r}")
     return Path(list(spec.submodule_search_locations)[0])
 
-# %% ../nbs/05_data.ipynb #6cff1c73
-@dataclass
-class Corpus:
-    "A source of documents; `describe()` is what the activation cache records about it."
-    kind: str                               # 'embedded' | 'files' | 'hf'
-    spec: dict = field(default_factory=dict)
-
-    def __iter__(self) -> Iterator[str]:
-        if self.kind == "embedded":
-            roots = [Path(sysconfig.get_paths()["stdlib"])] + [_package_root(p) for p in self.spec.get("packages", [])]
-            return _round_robin([docstrings(r, self.spec.get("min_chars", 200)) for r in roots])
-        return _hf_texts(self.spec)
-
-    def describe(self) -> dict: return {"kind": self.kind, **self.spec}
-
 # %% ../nbs/05_data.ipynb #7529431e
 def _round_robin(iterators: list) -> Iterator:
     "Interleave several sources one item at a time, so any slice of the stream (say the test shards) mixes them all."
@@ -99,6 +84,22 @@ def _hf_texts(spec: dict) -> Iterator[str]:
     # several file types (say .jsonl and .txt in one folder) are interleaved, like the embedded corpus's sources
     yield from _round_robin([one_type(b, fs) for b, fs in _file_groups(spec["files"]).items()])
 
+# %% ../nbs/05_data.ipynb #6cff1c73
+@dataclass
+class Corpus:
+    "A source of documents; `describe()` is what the activation cache records about it."
+    kind: str                               # 'embedded' | 'files' | 'hf'
+    spec: dict = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[str]:
+        if self.kind == "embedded":
+            roots = [Path(sysconfig.get_paths()["stdlib"])] + [_package_root(p) for p in self.spec.get("packages", [])]
+            return _round_robin([docstrings(r, self.spec.get("min_chars", 200)) for r in roots])
+        return _hf_texts(self.spec)
+
+    def describe(self) -> dict: return {"kind": self.kind, **self.spec}
+
+# %% ../nbs/05_data.ipynb #ee357976
 def open_corpus(source: str | Sequence[str] = "embedded", config: str | None = None, split: str = "train",
                 text_column: str = "text", packages: Sequence[str] = (), min_chars: int = 200) -> Corpus:
     "'embedded', a list of local files (or one path), or the name of a `datasets` dataset."
