@@ -165,6 +165,18 @@ def check_cache_folder(out_dir, **identity) -> Path:
     if (out_dir / MANIFEST).exists(): _refuse_other_identity(out_dir, read_manifest(out_dir), identity)
     return out_dir
 
+# %% ../nbs/05a_cache.ipynb #1648eef6
+def data_changes(saved: dict, now: dict) -> list:
+    "What differs between two `ActivationLoader.identity()` dicts, one phrase per change (empty: the same data)."
+    out = []
+    if saved["shards"] != now["shards"]:
+        added, removed = [s for s in now["shards"] if s not in saved["shards"]], [s for s in saved["shards"] if s not in now["shards"]]
+        out.append(f"{saved['split']} shards {len(saved['shards'])} -> {len(now['shards'])} ({len(added)} added, {len(removed)} removed"
+                   + (", or reordered" if not added and not removed else "") + ")")
+    if saved["scale"] != now["scale"]: out.append(f"normaliser scale {saved['scale']:.6g} -> {now['scale']:.6g}")
+    out += [f"{k} {saved[k]!r} -> {now[k]!r}" for k in ("split", "seed", "exclude_positions") if saved.get(k) != now.get(k)]
+    return out
+
 # %% ../nbs/05a_cache.ipynb #6fbf5d77
 class ActivationLoader:
     "Endless shuffled, normalised batches from an activation cache; resumable; train/test split by shard."
@@ -270,18 +282,6 @@ class ActivationLoader:
         for _ in range(self.batch): next(self._plan)
 
     def __repr__(self): return f"ActivationLoader({self.n_vectors} vectors in {len(self.shards)} shards, batch {self.batch_size}, epoch {self.epoch})"
-
-# %% ../nbs/05a_cache.ipynb #1648eef6
-def data_changes(saved: dict, now: dict) -> list:
-    "What differs between two `ActivationLoader.identity()` dicts, one phrase per change (empty: the same data)."
-    out = []
-    if saved["shards"] != now["shards"]:
-        added, removed = [s for s in now["shards"] if s not in saved["shards"]], [s for s in saved["shards"] if s not in now["shards"]]
-        out.append(f"{saved['split']} shards {len(saved['shards'])} -> {len(now['shards'])} ({len(added)} added, {len(removed)} removed"
-                   + (", or reordered" if not added and not removed else "") + ")")
-    if saved["scale"] != now["scale"]: out.append(f"normaliser scale {saved['scale']:.6g} -> {now['scale']:.6g}")
-    out += [f"{k} {saved[k]!r} -> {now[k]!r}" for k in ("split", "seed", "exclude_positions") if saved.get(k) != now.get(k)]
-    return out
 
 # %% ../nbs/05a_cache.ipynb #d7dd3077
 def sae_metadata(manifest: dict) -> dict:
