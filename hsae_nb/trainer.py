@@ -173,46 +173,25 @@ class Trainer:
     @property
     def history(self) -> pd.DataFrame: return pd.DataFrame(self.rows)
 
-# %% ../nbs/06_trainer.ipynb #13cb8246
+# %% ../nbs/06_trainer.ipynb #14b7ba9f
 @patch
-def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
-    "One gradient step on a global batch; False if the batch was skipped as bad."
-    x_BD = self._check_batch(x_BD)
-    if x_BD is None: return False
-    m, cfg, tcfg = self.model, self.cfg, self.tcfg
-    if self.step == 0 and tcfg.calibrate_thresholds: calibrate_thresholds_(m, x_BD, cfg.targets)
-    if self.step <= max(self.rank_until):          # only while some level starts by rank (and at its switch)
-        self._rank_phase(self.step)
-        if self.step > 0 and self.step in self.rank_until: self._end_rank_phase(x_BD)
-    if self.world > 1: x_BD = x_BD.chunk(self.world)[self.rank]
-    if update_due(self.step, cfg.update_every, self.couple_at): m.assign_hierarchy(self.step, self.coact)
-    lr = lr_at(self.step, tcfg.total_steps, tcfg.lr, tcfg.warmup_frac)
-    for group in self.opt.param_groups: group["lr"] = lr * group["lr_mult"]
-    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=tcfg.bf16):
-        out = m.run_batch(x_BD, self.lambdas, generator=self.gen, kernel=tcfg.kernel)
-        aux = self._dead_feature_loss(x_BD, out)
-    self.opt.zero_grad(set_to_none=True)
-    (out.parts.total + aux).backward()
-    all_reduce_([p.grad for p in m.parameters() if p.grad is not None])
-    if tcfg.remove_parallel_grad:
-        for lv in m.levels: remove_parallel_grad_(lv)
-    self.opt.step(); m.constrain_()
-    self._after_step(x_BD, out, aux)
-    return True
+def _log(self: Trainer, row: dict):
+    self.rows.append(row)
+    if self._wandb is not None and self.rank == 0: self._wandb.log(row, step=row["step"])
 
 @patch
-def _check_batch(self: Trainer, x_BD):
-    "The validated global batch on the device; None for a bad batch under bad_batch='skip'."
-    if x_BD.ndim != 2 or x_BD.shape[1] != self.cfg.d_in:
-        raise HSAEError(f"batch at step {self.step} has shape {tuple(x_BD.shape)}, expected [B, {self.cfg.d_in}] (d_in)")
-    x_BD = x_BD.to(self.device, torch.float32, non_blocking=True)
-    bad = torch.tensor([float(not torch.isfinite(x_BD).all())], device=self.device)
-    if all_reduce_([bad], "max")[0].item():
-        if self.tcfg.bad_batch == "error":
-            raise HSAEError(f"batch at step {self.step} contains NaN or Inf values (set bad_batch='skip' to skip such batches)")
-        self.skipped += 1
-        return None
-    return x_BD
+def _init_wandb(self: Trainer, project):
+    if project is None or dist_info()[0] != 0: return None
+    try: import wandb
+    except ImportError:
+        warnings.warn("wandb_project was given but wandb is not installed: logging to the run folder only"); return None
+    return wandb.init(project=project, config=dict(hsae=config_to_dict(self.cfg), train=config_to_dict(self.tcfg)))
+
+@patch
+def _sync_initial_weights(self: Trainer):
+    "Start every process from rank 0's weights."
+    if self.world > 1:
+        for p in self.model.parameters(): dist.broadcast(p.data, src=0)
 
 # %% ../nbs/06_trainer.ipynb #9fff47eb
 @patch
@@ -251,6 +230,18 @@ def _dead_feature_loss(self: Trainer, x_BD, out) -> torch.Tensor:
         else:
             total = total + auxk_loss(lv, dead_pre_acts(lv, x_BD, dead), x_BD, out.recon[l], dead, self.tcfg.aux_k, self.tcfg.aux_coef)
     return total
+
+# %% ../nbs/06_trainer.ipynb #1c16bb19
+@patch
+def _revive(self: Trainer, x_BD):
+    "Re-calibrate the thresholds of features silent for more than dead_window steps (identically on every process)."
+    for l, (lv, t) in enumerate(zip(self.model.levels, self.cfg.targets)):
+        if lv.activation != "jumprelu": continue          # TopK levels get AuxK instead (_dead_feature_loss)
+        dead = self.since_fired[l] > self.tcfg.dead_window
+        if not dead.any(): continue
+        self.revived[l] += revive_dead_(lv, x_BD, dead, t)
+        all_reduce_([lv.threshold.data])                  # each process saw its own rows: agree on the mean
+        self.since_fired[l][dead] = 0
 
 # %% ../nbs/06_trainer.ipynb #c2b55f89
 @patch
@@ -310,37 +301,46 @@ def _undefined_ev() -> float:
                   "and logged as NaN; check the activations")
     return float("nan")
 
-# %% ../nbs/06_trainer.ipynb #1c16bb19
+# %% ../nbs/06_trainer.ipynb #13cb8246
 @patch
-def _revive(self: Trainer, x_BD):
-    "Re-calibrate the thresholds of features silent for more than dead_window steps (identically on every process)."
-    for l, (lv, t) in enumerate(zip(self.model.levels, self.cfg.targets)):
-        if lv.activation != "jumprelu": continue          # TopK levels get AuxK instead (_dead_feature_loss)
-        dead = self.since_fired[l] > self.tcfg.dead_window
-        if not dead.any(): continue
-        self.revived[l] += revive_dead_(lv, x_BD, dead, t)
-        all_reduce_([lv.threshold.data])                  # each process saw its own rows: agree on the mean
-        self.since_fired[l][dead] = 0
+def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
+    "One gradient step on a global batch; False if the batch was skipped as bad."
+    x_BD = self._check_batch(x_BD)
+    if x_BD is None: return False
+    m, cfg, tcfg = self.model, self.cfg, self.tcfg
+    if self.step == 0 and tcfg.calibrate_thresholds: calibrate_thresholds_(m, x_BD, cfg.targets)
+    if self.step <= max(self.rank_until):          # only while some level starts by rank (and at its switch)
+        self._rank_phase(self.step)
+        if self.step > 0 and self.step in self.rank_until: self._end_rank_phase(x_BD)
+    if self.world > 1: x_BD = x_BD.chunk(self.world)[self.rank]
+    if update_due(self.step, cfg.update_every, self.couple_at): m.assign_hierarchy(self.step, self.coact)
+    lr = lr_at(self.step, tcfg.total_steps, tcfg.lr, tcfg.warmup_frac)
+    for group in self.opt.param_groups: group["lr"] = lr * group["lr_mult"]
+    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=tcfg.bf16):
+        out = m.run_batch(x_BD, self.lambdas, generator=self.gen, kernel=tcfg.kernel)
+        aux = self._dead_feature_loss(x_BD, out)
+    self.opt.zero_grad(set_to_none=True)
+    (out.parts.total + aux).backward()
+    all_reduce_([p.grad for p in m.parameters() if p.grad is not None])
+    if tcfg.remove_parallel_grad:
+        for lv in m.levels: remove_parallel_grad_(lv)
+    self.opt.step(); m.constrain_()
+    self._after_step(x_BD, out, aux)
+    return True
 
-# %% ../nbs/06_trainer.ipynb #14b7ba9f
 @patch
-def _log(self: Trainer, row: dict):
-    self.rows.append(row)
-    if self._wandb is not None and self.rank == 0: self._wandb.log(row, step=row["step"])
-
-@patch
-def _init_wandb(self: Trainer, project):
-    if project is None or dist_info()[0] != 0: return None
-    try: import wandb
-    except ImportError:
-        warnings.warn("wandb_project was given but wandb is not installed: logging to the run folder only"); return None
-    return wandb.init(project=project, config=dict(hsae=config_to_dict(self.cfg), train=config_to_dict(self.tcfg)))
-
-@patch
-def _sync_initial_weights(self: Trainer):
-    "Start every process from rank 0's weights."
-    if self.world > 1:
-        for p in self.model.parameters(): dist.broadcast(p.data, src=0)
+def _check_batch(self: Trainer, x_BD):
+    "The validated global batch on the device; None for a bad batch under bad_batch='skip'."
+    if x_BD.ndim != 2 or x_BD.shape[1] != self.cfg.d_in:
+        raise HSAEError(f"batch at step {self.step} has shape {tuple(x_BD.shape)}, expected [B, {self.cfg.d_in}] (d_in)")
+    x_BD = x_BD.to(self.device, torch.float32, non_blocking=True)
+    bad = torch.tensor([float(not torch.isfinite(x_BD).all())], device=self.device)
+    if all_reduce_([bad], "max")[0].item():
+        if self.tcfg.bad_batch == "error":
+            raise HSAEError(f"batch at step {self.step} contains NaN or Inf values (set bad_batch='skip' to skip such batches)")
+        self.skipped += 1
+        return None
+    return x_BD
 
 # %% ../nbs/06_trainer.ipynb #4b7976c3
 @patch
