@@ -82,6 +82,15 @@ class _PairStats:
                        parents_with_children=int(self.has_kids.sum()))
         return summary, edges
 
+# %% ../nbs/07_metrics.ipynb #747a54bc
+def identity_level(d: int) -> SAELevel:
+    "An exact SAE of width 2d: JumpReLU(x·[I,-I]) · [I;-I] = relu(x) - relu(-x) = x."
+    lv = SAELevel(d, 2 * d, threshold_init=0.0)
+    eye = torch.eye(d)
+    with torch.no_grad():
+        lv.W_enc.copy_(torch.cat([eye, -eye], 1)); lv.W_dec.copy_(torch.cat([eye, -eye], 0))
+    return lv
+
 # %% ../nbs/07_metrics.ipynb #2ce9f41a
 class Evaluation:
     "Metrics of one HSAE on one evaluation set."
@@ -129,15 +138,6 @@ def evaluate(model: HSAE, batches: Iterable[torch.Tensor], max_batches: int | No
         if h.scores is not None: e["similarity"] = h.scores[l].numpy()[e.child.values]
         edges.append(e)
     return Evaluation(levels, pair_df, edges, [s.fired.double() / mom.n for s in lv], mom.n)
-
-# %% ../nbs/07_metrics.ipynb #747a54bc
-def identity_level(d: int) -> SAELevel:
-    "An exact SAE of width 2d: JumpReLU(x·[I,-I]) · [I;-I] = relu(x) - relu(-x) = x."
-    lv = SAELevel(d, 2 * d, threshold_init=0.0)
-    eye = torch.eye(d)
-    with torch.no_grad():
-        lv.W_enc.copy_(torch.cat([eye, -eye], 1)); lv.W_dec.copy_(torch.cat([eye, -eye], 0))
-    return lv
 
 # %% ../nbs/07_metrics.ipynb #3b7726b3
 def posthoc_forest(model: HSAE, similarity: str | None = None, quantile: float | None = None, variant: str = "partial") -> Hierarchy:
