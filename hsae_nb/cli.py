@@ -172,6 +172,46 @@ def hsae_train(
 # %% ../nbs/09_cli.ipynb #118ee48c
 def hsae_train_cli(): _run(hsae_train)
 
+# %% ../nbs/09_cli.ipynb #cc4be6b1
+def _eval_data(run_dir, cache, test_fraction) -> dict:
+    "The held-out data a run is evaluated on: the cache (given, else the one it was trained on), its test share, excluded positions."
+    from hsae_nb.core import HSAEError, read_json
+    data = read_json(Path(run_dir) / "config.json").get("data") or {}
+    cdir = cache or data.get("cache_dir")
+    if cdir is None: raise HSAEError(f"{run_dir} records no activation cache: pass --cache")
+    tf = test_fraction if test_fraction is not None else data.get("test_fraction") or 0.05
+    return dict(cache_dir=str(Path(cdir).resolve()), test_fraction=tf, exclude_positions=list(data.get("exclude_positions", ())))
+
+_EVAL_EXTRAS = ("lm", "autointerp", "geometry")      # hsae_eval's optional results, each computed only when asked for
+
+def _kept_results(run_dir, data: dict) -> dict:
+    "Optional results of an earlier evaluation of the same model on the same data (none if the model was saved since)."
+    from hsae_nb.core import read_json
+    p, rd = Path(run_dir) / "metrics.json", Path(run_dir)
+    if not p.exists(): return {}
+    saved = [f.stat().st_mtime for f in (rd / "hierarchy.safetensors", rd / "hierarchy.json") if f.exists()]
+    if saved and max(saved) > p.stat().st_mtime: return {}          # trained further since: the old numbers are stale
+    old = read_json(p)
+    return {k: old[k] for k in _EVAL_EXTRAS if k in old} if old.get("data") == data else {}
+
+def _splice_levels(model, loader, n_seq: int) -> list:
+    "CE/KL with each level spliced in, on the first n_seq sequences of the loader's split."
+    import torch
+    from hsae_nb.cache import read_shard
+    from hsae_nb.data import load_lm, ActivationSite
+    from hsae_nb.metrics import spliced_levels_metrics
+    m = loader.manifest
+    lm = load_lm(m["model"]); site = ActivationSite(lm.model, m["layer"])
+    toks, have = [], 0
+    for s in loader.shards:                          # read only as many shards as the n_seq sequences need
+        if have >= n_seq: break
+        toks.append(read_shard(loader.dir, s)["tokens"].long()); have += len(toks[-1])
+    toks = torch.cat(toks)[:n_seq]
+    model.eval()
+    return [dict(level=l, **m) for l, m in enumerate(spliced_levels_metrics(lm, site, list(model.levels), toks, loader.scale))]
+
+def hsae_eval_cli(): _run(hsae_eval)
+
 # %% ../nbs/09_cli.ipynb #e230ba84
 @call_parse
 def hsae_eval(
@@ -244,46 +284,6 @@ def hsae_eval(
     table = results_table(rows)
     print(table.round(4).to_string())
     return table
-
-# %% ../nbs/09_cli.ipynb #cc4be6b1
-def _eval_data(run_dir, cache, test_fraction) -> dict:
-    "The held-out data a run is evaluated on: the cache (given, else the one it was trained on), its test share, excluded positions."
-    from hsae_nb.core import HSAEError, read_json
-    data = read_json(Path(run_dir) / "config.json").get("data") or {}
-    cdir = cache or data.get("cache_dir")
-    if cdir is None: raise HSAEError(f"{run_dir} records no activation cache: pass --cache")
-    tf = test_fraction if test_fraction is not None else data.get("test_fraction") or 0.05
-    return dict(cache_dir=str(Path(cdir).resolve()), test_fraction=tf, exclude_positions=list(data.get("exclude_positions", ())))
-
-_EVAL_EXTRAS = ("lm", "autointerp", "geometry")      # hsae_eval's optional results, each computed only when asked for
-
-def _kept_results(run_dir, data: dict) -> dict:
-    "Optional results of an earlier evaluation of the same model on the same data (none if the model was saved since)."
-    from hsae_nb.core import read_json
-    p, rd = Path(run_dir) / "metrics.json", Path(run_dir)
-    if not p.exists(): return {}
-    saved = [f.stat().st_mtime for f in (rd / "hierarchy.safetensors", rd / "hierarchy.json") if f.exists()]
-    if saved and max(saved) > p.stat().st_mtime: return {}          # trained further since: the old numbers are stale
-    old = read_json(p)
-    return {k: old[k] for k in _EVAL_EXTRAS if k in old} if old.get("data") == data else {}
-
-def _splice_levels(model, loader, n_seq: int) -> list:
-    "CE/KL with each level spliced in, on the first n_seq sequences of the loader's split."
-    import torch
-    from hsae_nb.cache import read_shard
-    from hsae_nb.data import load_lm, ActivationSite
-    from hsae_nb.metrics import spliced_levels_metrics
-    m = loader.manifest
-    lm = load_lm(m["model"]); site = ActivationSite(lm.model, m["layer"])
-    toks, have = [], 0
-    for s in loader.shards:                          # read only as many shards as the n_seq sequences need
-        if have >= n_seq: break
-        toks.append(read_shard(loader.dir, s)["tokens"].long()); have += len(toks[-1])
-    toks = torch.cat(toks)[:n_seq]
-    model.eval()
-    return [dict(level=l, **m) for l, m in enumerate(spliced_levels_metrics(lm, site, list(model.levels), toks, loader.scale))]
-
-def hsae_eval_cli(): _run(hsae_eval)
 
 # %% ../nbs/09_cli.ipynb #9e2ae556
 @call_parse
