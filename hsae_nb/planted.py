@@ -256,6 +256,13 @@ def realistic_data(spec: ForestSpec, seed: int, n_train: int = REALISTIC_SETUP["
     x = sample_planted(forest, n_train, g)
     return (forest, x, *sample_planted(forest, n_held, g, return_acts=True))
 
+# %% ../nbs/10a_planted.ipynb #58c9a295
+def _prefix_ev(variant, model, held_out) -> dict:
+    "A Matryoshka dictionary's groups are not trained to reconstruct alone: its prefixes' EV too."
+    if variant != "matryoshka": return {}
+    from hsae_nb.matryoshka import prefix_ev
+    return dict(ev_prefix=prefix_ev(model, held_out))
+
 # %% ../nbs/10a_planted.ipynb #61c9ff4d
 def realistic_benchmark(variant: str, seed: int = 0, steps: int = 1500, spec: ForestSpec = ForestSpec(), init_seed: int | None = None,
                         widths=REALISTIC_SETUP["widths"], target_l0=REALISTIC_SETUP["target_l0"], batch: int = REALISTIC_SETUP["batch"],
@@ -275,13 +282,6 @@ def realistic_benchmark(variant: str, seed: int = 0, steps: int = 1500, spec: Fo
                 **forest_scores(model, trainer, forest, held_out),
                 absorption=[a["absorbed"] for a in ab], parent_silent=[a["parent_silent"] for a in ab],
                 edges_by_rule=edges_by_rule(model, forest, held_out), **_prefix_ev(variant, model, held_out))
-
-# %% ../nbs/10a_planted.ipynb #58c9a295
-def _prefix_ev(variant, model, held_out) -> dict:
-    "A Matryoshka dictionary's groups are not trained to reconstruct alone: its prefixes' EV too."
-    if variant != "matryoshka": return {}
-    from hsae_nb.matryoshka import prefix_ev
-    return dict(ev_prefix=prefix_ev(model, held_out))
 
 # %% ../nbs/10a_planted.ipynb #64f3e02b
 def main_runs(results: dict, steps: int = 1500) -> list:
