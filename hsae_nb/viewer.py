@@ -22,10 +22,10 @@ def top_token_labels(contexts: dict, k: int = 3) -> dict:
     for g, ctxs in contexts.items():
         score = {}
         for c in ctxs:
-            if c.get("kind", "top") != "top": continue
+            if c.get("kind", "top") != "top" or c.get("focus") is None: continue   # hand-made contexts may name no focus
             shown = token_text(c["tokens"][c["focus"]])
             tok = shown.strip() or shown                  # " def" reads as "def"; a bare newline keeps its symbol
-            score[tok] = score.get(tok, 0.0) + c["max"]
+            score[tok] = score.get(tok, 0.0) + c.get("max", c["acts"][c["focus"]])
         if score: labels[int(g)] = " · ".join(sorted(score, key=lambda s: -score[s])[:k])
     return labels
 
