@@ -17,16 +17,20 @@ __all__ = ['Forest', 'TreeViewer']
 
 # %% ../nbs/08_viewer.ipynb #dfe2cef0
 def top_token_labels(contexts: dict, k: int = 3) -> dict:
-    "{gid: label}: the k tokens a feature fires hardest on across its top contexts (activations summed per token)."
+    """{gid: label}: the k tokens a feature's top contexts fire on most often (ties: the larger summed activation).
+    Contexts at position 1, the first token after BOS, vote only when a feature has no others: that position's residual
+    is an outlier in most LMs, so it tops many features' lists without saying what they stand for."""
     labels = {}
     for g, ctxs in contexts.items():
-        score = {}
-        for c in ctxs:
-            if c.get("kind", "top") != "top" or c.get("focus") is None: continue   # hand-made contexts may name no focus
+        tops = [c for c in ctxs if c.get("kind", "top") == "top" and c.get("focus") is not None]   # hand-made ones may lack a focus
+        tops = [c for c in tops if c.get("position") != 1] or tops
+        votes = {}
+        for c in tops:
             shown = token_text(c["tokens"][c["focus"]])
             tok = shown.strip() or shown                  # " def" reads as "def"; a bare newline keeps its symbol
-            score[tok] = score.get(tok, 0.0) + c.get("max", c["acts"][c["focus"]])
-        if score: labels[int(g)] = " · ".join(sorted(score, key=lambda s: -score[s])[:k])
+            n, act = votes.get(tok, (0, 0.0))
+            votes[tok] = (n + 1, act + c.get("max", c["acts"][c["focus"]]))
+        if votes: labels[int(g)] = " · ".join(sorted(votes, key=lambda s: (-votes[s][0], -votes[s][1]))[:k])
     return labels
 
 # %% ../nbs/08_viewer.ipynb #112f9f0d
@@ -158,7 +162,8 @@ def highlight_html(tokens: list, acts: list, focus: int | None = None) -> str:
     for k, (t, a) in enumerate(zip(tokens, acts)):
         text = html.escape(token_text(t))
         if a > 0:      # terse markup: a page holds tens of thousands of contexts
-            out.append(f'<mark{" class=f" if k == focus else ""} style="--a:{a / top:.2f}" title="{a:.3g}">{text}</mark>')
+            # the shade is the value over the context's top (shown beside it); no per-token title: it tripled a page's size
+            out.append(f'<mark{" class=f" if k == focus else ""} style="--a:{a / top:.2f}">{text}</mark>')
         else: out.append(f"<u>{text}</u>" if k == focus else text)
     return "".join(out)
 
@@ -314,12 +319,13 @@ def plot_subtree(self: Forest, gid: int, depth: int = 2, max_children: int = 6, 
 @patch
 def to_html(self: Forest, path, title: str = "HSAE feature forest") -> Path:
     "Write a self-contained HTML page (data, CSS, JS inline; no network): the tree, every feature's dashboard, search."
-    panels = json.dumps({str(g): dashboard_html(self.info(g)) for g in self.graph.nodes}, separators=(",", ":"))
+    packed = json.dumps(dict(panels={str(g): dashboard_html(self.info(g)) for g in self.graph.nodes},
+                             labels={str(k): v for k, v in self.labels.items()},
+                             fires={str(g): fired_tokens(c) for g, c in self.contexts.items()}), separators=(",", ":"))
     data = dict(offsets=list(self.offsets), n=sum(self.widths), roots=self.ranked_roots(), unassigned=self.unassigned(),
-                labels={str(k): v for k, v in self.labels.items()}, edges=[[p, c] for p, c in self.graph.edges],
-                # the dashboards, gzipped: thousands of contexts repeat the same markup (15 MB -> under 3 MB for the demo)
-                panels_gz=base64.b64encode(gzip.compress(panels.encode(), mtime=0)).decode(),
-                fires={str(g): fired_tokens(c) for g, c in self.contexts.items()})
+                edges=[[p, c] for p, c in self.graph.edges],
+                # dashboards, labels and tokens gzipped: thousands of contexts repeat the same markup (demo: 14 MB -> under 3)
+                packed=base64.b64encode(gzip.compress(packed.encode(), mtime=0)).decode())
     parts = dict(TITLE=html.escape(title), CSS=asset("page.css") + asset("dashboard.css"), JS=asset("page.js"),
                  DATA=json.dumps(data, separators=(",", ":")).replace("</", "<\\/"))     # no "</script>" inside the data
     page = re.sub(r"__(TITLE|CSS|JS|DATA)__", lambda m: parts[m.group(1)], asset("page.html"))   # one pass: no re-substitution

@@ -1,9 +1,12 @@
 // The forest page: a collapsible tree, search, and links to a feature (#select=ID, #expand=ID).
-// Each feature's dashboard comes pre-rendered by viewer.dashboard_html, the renderer the Jupyter widget
-// uses too, gzipped in D.panels_gz; this script unpacks them once, builds the tree and swaps panels in.
+// Each feature's dashboard comes pre-rendered by viewer.dashboard_html, the renderer the Jupyter widget uses too.
+// The dashboards, labels and searchable tokens travel gzipped in D.packed (thousands of contexts repeat the same
+// markup); the browser's own gzip (DecompressionStream) unpacks them once, then the tree is built.
 "use strict";
 const kids = {}, par = {};
 D.edges.forEach(([p, c]) => { (kids[p] = kids[p] || []).push(c); par[c] = p; });
+let P = null;                  // {panels, labels, fires}, once unpacked
+let current = null;            // the feature whose dashboard is shown: the latest click wins
 
 function esc(s) {
   return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -15,14 +18,10 @@ function level(g) {
   return l;
 }
 
-// The dashboards, unpacked by the browser's own gzip (DecompressionStream) when the page opens.
-const PANELS = new Response(new Blob([Uint8Array.from(atob(D.panels_gz), (c) => c.charCodeAt(0))]).stream()
-  .pipeThrough(new DecompressionStream("gzip"))).text().then(JSON.parse);
-
 // A node reads by what it fires on (its top tokens), then where it sits: "lvl 1 · 21" (never "L1:21", a sparsity).
 function label(g) {
-  const l = level(g), n = (kids[g] || []).length, lab = D.labels[g] || "#" + g;
-  return esc(lab) + ' <small>· lvl ' + l + " · " + (g - D.offsets[l]) + "</small>" + (n ? " (" + n + ")" : "");
+  const l = level(g), n = (kids[g] || []).length, lab = P.labels[g] || "#" + g;
+  return esc(lab) + " <small>· lvl " + l + " · " + (g - D.offsets[l]) + "</small>" + (n ? " (" + n + ")" : "");
 }
 
 function node(g) {
@@ -54,13 +53,11 @@ function openNode(g) {
   if (n && !n.parentNode.querySelector(":scope>.kids")) toggle(n.parentNode, n);
 }
 
-let current = null;            // the feature whose dashboard is wanted: the latest click wins
-
 function select(g) {
+  current = g;
   document.querySelectorAll(".node.sel").forEach((x) => x.classList.remove("sel"));
   document.querySelectorAll('.node[data-id="' + g + '"]').forEach((x) => x.classList.add("sel"));
-  current = g;
-  PANELS.then((P) => { if (current === g) document.getElementById("dash").innerHTML = P[g] || "<i>no dashboard</i>"; });
+  document.getElementById("dash").innerHTML = P.panels[g] || "<i>no dashboard</i>";
   const sel = document.querySelector(".node.sel");
   if (sel) sel.scrollIntoView({ block: "center" });
 }
@@ -74,17 +71,8 @@ function reveal(g) {
 function search(q) {
   q = q.trim().toLowerCase();
   if (/^#?\d+$/.test(q)) { const g = +q.replace("#", ""); return g < D.n ? [g] : []; }
-  return Object.keys(D.fires).filter((g) => D.fires[g].some((t) => t.includes(q))).map(Number);
+  return Object.keys(P.fires).filter((g) => P.fires[g].some((t) => t.includes(q))).map(Number);
 }
-
-document.getElementById("q").onchange = (ev) => {
-  const hits = search(ev.target.value);
-  document.getElementById("found").textContent = hits.length + " found";
-  if (hits.length) { reveal(hits[0]); select(hits[0]); }
-};
-
-const T = document.getElementById("tree");
-D.roots.forEach((r) => T.appendChild(node(r)));
 
 function fromHash() {
   const m = location.hash.match(/(select|expand)=(\d+)/);
@@ -94,10 +82,24 @@ function fromHash() {
   if (m[1] === "expand") openNode(g);
   select(g);
 }
-window.onhashchange = fromHash;
-fromHash();
 
-const un = document.createElement("details");
-un.innerHTML = "<summary>" + D.unassigned.length + " unassigned features</summary>" +
-  D.unassigned.slice(0, 2000).map((g) => "#" + g).join(", ");
-T.appendChild(un);
+function build() {
+  const T = document.getElementById("tree");
+  D.roots.forEach((r) => T.appendChild(node(r)));
+  const un = document.createElement("details");
+  un.innerHTML = "<summary>" + D.unassigned.length + " unassigned features</summary>" +
+    D.unassigned.slice(0, 2000).map((g) => "#" + g).join(", ");
+  T.appendChild(un);
+  document.getElementById("q").onchange = (ev) => {
+    const hits = search(ev.target.value);
+    document.getElementById("found").textContent = hits.length + " found";
+    if (hits.length) { reveal(hits[0]); select(hits[0]); }
+  };
+  window.onhashchange = fromHash;
+  fromHash();
+}
+
+new Response(new Blob([Uint8Array.from(atob(D.packed), (c) => c.charCodeAt(0))]).stream()
+  .pipeThrough(new DecompressionStream("gzip"))).text()
+  .then((text) => { P = JSON.parse(text); build(); })
+  .catch((e) => { document.getElementById("tree").textContent = "this browser cannot unpack the page (" + e + ")"; });
