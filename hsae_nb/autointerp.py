@@ -10,7 +10,7 @@ from .core import HSAEError, atomic_write
 from .data import token_text
 
 # %% auto #0
-__all__ = ['make_judge', 'hierarchy_autointerp', 'separation_auc']
+__all__ = ['make_judge', 'hierarchy_autointerp']
 
 # %% ../nbs/11_autointerp.ipynb #4ec66a70
 def mark_example(ctx: dict) -> str:
@@ -179,6 +179,18 @@ def make_judge(spec: str = "smollm2-135m", key_env: str = "OPENAI_API_KEY", **kw
     "HTTPJudge for an http(s) URL (its key from `key_env` unless given), else HFJudge for a model name or folder."
     return HTTPJudge(spec, key_env=key_env, **kw) if spec.startswith(("http://", "https://")) else HFJudge(spec, **kw)
 
+# %% ../nbs/11_autointerp.ipynb #2a999a99
+def auc(pos: list, neg: list) -> float:
+    "P(a score of `pos` is above one of `neg`), ties counted half: 0.5 is a judge that cannot tell the two groups apart."
+    import torch
+    a, b = torch.tensor(pos, dtype=torch.float64), torch.tensor(neg, dtype=torch.float64)
+    return float(((a[:, None] > b).double() + 0.5 * (a[:, None] == b).double()).mean())   # all pairs at once: 5000² at the paper's n
+
+def separation_auc(pairs: list, control: list) -> float | None:
+    "P(a forest pair gets a higher P(Yes) than a control pair), ties half: 0.5 = the judge cannot tell them apart."
+    a, b = [x["p_yes"] for x in pairs if x.get("p_yes") is not None], [x["p_yes"] for x in control if x.get("p_yes") is not None]
+    return auc(a, b) if a and b else None
+
 # %% ../nbs/11_autointerp.ipynb #195d021c
 def hierarchy_autointerp(forest, judge, n: int = 200, seed: int = 0, out: str | Path | None = None, progress: bool = True) -> dict:
     "Judge n parent-child pairs of `forest` and n unlinked control pairs; Yes-rates with 95% intervals; every exchange to `out` (JSONL)."
@@ -199,11 +211,3 @@ def hierarchy_autointerp(forest, judge, n: int = 200, seed: int = 0, out: str | 
         if f: f.close()
     return dict(judge=getattr(judge, "name", type(judge).__name__), seed=seed, pairs=yes_rate(answers["pairs"]),
                 control=yes_rate(answers["control"]), separation_auc=separation_auc(answers["pairs"], answers["control"]))
-
-def separation_auc(pairs: list, control: list) -> float | None:
-    "P(a forest pair gets a higher P(Yes) than a control pair), ties half: 0.5 = the judge cannot tell them apart."
-    import torch
-    a = torch.tensor([x["p_yes"] for x in pairs if x.get("p_yes") is not None], dtype=torch.float64)
-    b = torch.tensor([x["p_yes"] for x in control if x.get("p_yes") is not None], dtype=torch.float64)
-    if not len(a) or not len(b): return None
-    return float(((a[:, None] > b).double() + 0.5 * (a[:, None] == b).double()).mean())   # all pairs at once: 5000² at the paper's n

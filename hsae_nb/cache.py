@@ -14,7 +14,7 @@ from .core import HSAEError, CheckpointError, atomic_write, write_json, read_jso
 from .data import LM, Corpus, ActivationSite, pack_sequences, BUNDLED, BUNDLED_HF_ID
 
 # %% auto #0
-__all__ = ['read_manifest', 'harvest', 'ActivationLoader']
+__all__ = ['harvest', 'ActivationLoader']
 
 # %% ../nbs/05a_cache.ipynb #818742e0
 MANIFEST, FORMAT = "manifest.json", "hsae_nb.activations/1"
