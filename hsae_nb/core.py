@@ -276,7 +276,7 @@ def sparse_stream(d: int, n_atoms: int, k: int, batch: int, generator: torch.Gen
         mags = (1.5 + 0.5 * torch.randn(batch, k, generator=generator)).abs()
         yield torch.einsum("bk,bkd->bd", mags, atoms[idx]) / math.sqrt(2.5 * k)
 
-# %% ../nbs/00_core.ipynb #308de9e7
+# %% ../nbs/00_core.ipynb #0dcd0412
 def atomic_write(path, data: bytes | str):
     "Write `data` to `path` so that readers see the old file or the new one, never a partial one."
     path = Path(path)
@@ -316,6 +316,7 @@ def _fsync_dir(folder):
         finally: os.close(fd)
     except OSError: pass
 
+# %% ../nbs/00_core.ipynb #9f135bfd
 def _strict(obj):
     "obj with every NaN or infinity replaced by None: JSON has no such numbers, and strict parsers reject Python's."
     if isinstance(obj, float): return obj if math.isfinite(obj) else None

@@ -56,7 +56,7 @@ class HSAE(nn.Module):
 
     def extra_repr(self): return f"widths={self.cfg.widths}, d_in={self.cfg.d_in}"
 
-# %% ../nbs/04_model.ipynb #2e045769
+# %% ../nbs/04_model.ipynb #7fbb76de
 from fastcore.basics import patch
 
 @patch
@@ -78,6 +78,7 @@ def forward(self: HSAE, x_BD: torch.Tensor) -> list:
     "Every level's own (unperturbed) reconstruction of x."
     return [lv(x_BD) for lv in self.levels]
 
+# %% ../nbs/04_model.ipynb #4acbda01
 @patch
 def run_batch(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
               subs: list | None = None, generator: torch.Generator | None = None, kernel: str = "auto") -> BatchOutput:

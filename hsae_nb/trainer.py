@@ -342,7 +342,7 @@ def _check_batch(self: Trainer, x_BD):
         return None
     return x_BD
 
-# %% ../nbs/06_trainer.ipynb #4b7976c3
+# %% ../nbs/06_trainer.ipynb #0d0a4b86
 @patch
 def state_dict(self: Trainer) -> dict:
     "Everything needed to continue this run exactly."
@@ -391,6 +391,7 @@ def load_checkpoint(self: Trainer, path):
         it = self._batches()
         for _ in range(self.batches_drawn): next(it)
 
+# %% ../nbs/06_trainer.ipynb #f768b24f
 @patch
 def save_checkpoint(self: Trainer):
     "Write a checkpoint (rank 0 only) and the history so far."
@@ -412,7 +413,7 @@ def _resume_newest_intact(self: Trainer):
             path.rename(path.with_name(path.name + ".corrupt"))
             warnings.warn(f"{e}: kept as {path.name}.corrupt; resuming from the previous checkpoint, {paths[-2 - k].name}")
 
-# %% ../nbs/06_trainer.ipynb #c5ca457c
+# %% ../nbs/06_trainer.ipynb #03ad5b37
 @patch
 def _batches(self: Trainer):
     if self._data_iter is None: self._data_iter = iter(self.data)
@@ -433,6 +434,7 @@ def _interrupt(self: Trainer, signum: int):
         if path else f"no run folder, nothing saved (stopped at step {self.step})"
     raise TrainingInterrupted(f"training interrupted by {name}; {where}", signum)
 
+# %% ../nbs/06_trainer.ipynb #121e4269
 @patch
 def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, activation_scale: float | None = None) -> pd.DataFrame:
     "Train up to `total_steps` (or `steps` more), checkpointing on the way; save the run folder at the end."

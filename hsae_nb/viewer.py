@@ -61,7 +61,7 @@ class Forest:
     def __repr__(self):
         return f"Forest(widths={self.widths}, edges={self.graph.number_of_edges()}, features with contexts={len(self.contexts)})"
 
-# %% ../nbs/08_viewer.ipynb #def35885
+# %% ../nbs/08_viewer.ipynb #e1d65360
 from fastcore.basics import patch
 
 @patch
@@ -97,6 +97,7 @@ def path_to_root(self: Forest, gid: int) -> list:
     while (p := self.parent(path[-1])) is not None: path.append(p)
     return path
 
+# %% ../nbs/08_viewer.ipynb #7d0089fe
 @patch
 def subtree(self: Forest, gid: int) -> nx.DiGraph:
     "The subgraph of gid and all its descendants."
@@ -206,7 +207,7 @@ class TreeViewer:
         "The selected feature's dashboard data (None when nothing is selected)."
         return None if self.selected is None else self.forest.info(self.selected)
 
-# %% ../nbs/08_viewer.ipynb #863c6c21
+# %% ../nbs/08_viewer.ipynb #467cc955
 def _label(forest, gid):
     level, i = forest.locate(gid)
     n = len(forest.children(gid))
@@ -219,6 +220,7 @@ def asset(name: str) -> str:
     from importlib.resources import files
     return (files("hsae_nb") / "assets" / name).read_text(encoding="utf-8")
 
+# %% ../nbs/08_viewer.ipynb #4fe10e55
 def dashboard_html(info: dict | None) -> str:
     "One feature's dashboard (styled by assets/dashboard.css): the only renderer, shown by the widget and the page alike."
     if info is None: return "<i>select a feature</i>"
@@ -252,6 +254,7 @@ def _extras_html(info: dict) -> str:
         out += f'<div class="hist">{bars}</div><small>activation histogram (log scale, 10⁻³…10³)</small>'
     return out
 
+# %% ../nbs/08_viewer.ipynb #ac735e9a
 @patch
 def _refresh(self: TreeViewer):
     "Rebuild the displayed widgets from the state (no-op before display)."
