@@ -52,7 +52,7 @@ class Pattern(NamedTuple):
     def dense(self, vals):
         return torch.zeros(self.shape, dtype=vals.dtype, device=vals.device).index_put((self.rows, self.cols), vals)
 
-# %% ../nbs/04a_sparse.ipynb #060971fa
+# %% ../nbs/04a_sparse.ipynb #1c43728d
 _TRANSPOSED = {}      # id(parameter) -> (weakref, (version, data_ptr), contiguous transpose)
 
 def _transposed(W_ND: torch.Tensor) -> torch.Tensor:
@@ -76,6 +76,7 @@ def _fp32(t: torch.Tensor):
     "Autocast off: the sparse kernels run in fp32 also under bf16 autocast (cuSPARSE's SDDMM wants matching dtypes)."
     return torch.autocast(t.device.type, enabled=False)
 
+# %% ../nbs/04a_sparse.ipynb #6ea84eed
 class SpMM(torch.autograd.Function):
     """Y = A W with A given by (vals, pattern); Σ_i c_ki ||W_i||² for K coefficient rows; and K' zero outputs
     whose gradient g_k pulls row idx_k of W along the vector r_k (a dot product W[idx_k]·r_k whose value is known)."""
@@ -100,6 +101,7 @@ class SpMM(torch.autograd.Function):
         g_coef = g_K[:, None] * sqn_N if ctx.needs_input_grad[3] else None
         return g_vals, g_W, None, g_coef, None, None
 
+# %% ../nbs/04a_sparse.ipynb #92c7f4b9
 class SDDMM(torch.autograd.Function):
     "vals = (X Wtᵀ) at the pattern; `known` passes values already computed by a dense product."
     @staticmethod
@@ -116,6 +118,7 @@ class SDDMM(torch.autograd.Function):
         g_W = pat.csr_t(g_E) @ X_BD if ctx.needs_input_grad[1] else None
         return g_X, g_W, None, None
 
+# %% ../nbs/04a_sparse.ipynb #991d678f
 def spmm(vals, W_ND, pat: Pattern, norm_coef_KN=None):
     "[B, D] = Σ over the entries of each row of vals·W[col]; with `norm_coef_KN` also the [K] sums Σ_i c_ki ||W_i||²."
     none = torch.zeros(0, dtype=torch.long, device=W_ND.device)
