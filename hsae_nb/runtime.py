@@ -93,7 +93,7 @@ def init_distributed(backend: str | None = None) -> torch.device:
     dist.init_process_group(backend or ("nccl" if use_cuda else "gloo"))
     return torch.device("cuda", local) if use_cuda else torch.device("cpu")
 
-# %% ../nbs/05b_runtime.ipynb #83792a77
+# %% ../nbs/05b_runtime.ipynb #91606cc7
 CKPT_VERSION = 1
 
 def checkpoint_paths(run_dir) -> list:
@@ -107,6 +107,7 @@ def checksum_path(path) -> Path:
     "The file beside a checkpoint that holds the sha256 of its bytes."
     return Path(path).parent / (Path(path).name + ".sha256")
 
+# %% ../nbs/05b_runtime.ipynb #c041132c
 def write_checkpoint(run_dir, state: dict, keep: int = 2) -> Path:
     "Atomically write `state` as checkpoints/step_{step}.pt (its sha256 beside it, written first) and prune all but the newest `keep`."
     buf = io.BytesIO(); torch.save(state, buf)
