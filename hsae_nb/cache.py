@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 import torch
 from safetensors.torch import save as st_save, load as st_load
+from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .core import HSAEError, CheckpointError, atomic_write, write_json, read_json, lock_folder, unlock_folder, check_writable
 from .data import LM, Corpus, ActivationSite, pack_sequences, BUNDLED, BUNDLED_HF_ID
@@ -177,7 +178,7 @@ def data_changes(saved: dict, now: dict) -> list:
     out += [f"{k} {saved[k]!r} -> {now[k]!r}" for k in ("split", "seed", "exclude_positions") if saved.get(k) != now.get(k)]
     return out
 
-# %% ../nbs/05a_cache.ipynb #6fbf5d77
+# %% ../nbs/05a_cache.ipynb #d7e83bcf
 class ActivationLoader:
     "Endless shuffled, normalised batches from an activation cache; resumable; train/test split by shard."
     def __init__(self, cache_dir, batch_size: int, split: str = "train", test_fraction: float = 0.0, seed: int = 0,
@@ -203,7 +204,7 @@ class ActivationLoader:
             self.batch_size = batch_size = self.n_vectors
         self.scale = m["normaliser"]["scale"] if normalise else 1.0
         self.d_in, self._cache = m["d_in"], {}
-        self.load_state_dict(dict(epoch=0, batch=0))
+        self.epoch, self.batch, self._plan = 0, 0, None    # the plan of batches is drawn on the first next()
 
     @property
     def n_vectors(self) -> int: return int(self.offsets[-1]) * (self.per_seq - len(self.exclude_positions)) // self.per_seq
@@ -216,72 +217,89 @@ class ActivationLoader:
         "[n] bool: which global rows are not at an excluded position (shards hold whole sequences: position = row mod per_seq + 1)."
         return ~torch.isin(rows % self.per_seq + 1, torch.tensor(self.exclude_positions, dtype=torch.long))
 
-    def _epoch_rows(self, epoch: int):
-        "Row-index batches of one epoch, computed from shard sizes only."
-        order, carry = torch.randperm(len(self.shards), generator=self._gen(epoch)), torch.zeros(0, dtype=torch.long)
-        for j in range(0, len(order), self.k):
-            new = torch.cat([torch.arange(self.offsets[s], self.offsets[s + 1]) for s in order[j:j + self.k].tolist()])
-            if self.exclude_positions: new = new[self._kept(new)]
-            rows = torch.cat([carry, new])
-            rows = rows[torch.randperm(len(rows), generator=self._gen(epoch, j))]
-            n_full = len(rows) // self.batch_size * self.batch_size
-            yield from rows[:n_full].split(self.batch_size)
-            carry = rows[n_full:]
+    def __repr__(self): return f"ActivationLoader({self.n_vectors} vectors in {len(self.shards)} shards, batch {self.batch_size}, epoch {self.epoch})"
 
-    def _rows(self, rows: torch.Tensor) -> torch.Tensor:
-        "Gather global rows from the shards they live in (keeping recent shards in memory)."
-        sid = torch.searchsorted(self.offsets, rows, right=True) - 1
-        out = torch.empty(len(rows), self.d_in)
-        for s in sid.unique().tolist():
-            if s not in self._cache:
-                if len(self._cache) >= 2 * self.k: self._cache.pop(next(iter(self._cache)))
-                self._cache[s] = read_shard(self.dir, self.shards[s], self.verify, self.d_in)["acts"]
-            hit = sid == s
-            out[hit] = self._cache[s][rows[hit] - self.offsets[s]].float()
-        return out * self.scale
+# %% ../nbs/05a_cache.ipynb #234c148e
+@patch
+def _epoch_rows(self: ActivationLoader, epoch: int):
+    "Row-index batches of one epoch, computed from shard sizes only."
+    order, carry = torch.randperm(len(self.shards), generator=self._gen(epoch)), torch.zeros(0, dtype=torch.long)
+    for j in range(0, len(order), self.k):
+        new = torch.cat([torch.arange(self.offsets[s], self.offsets[s + 1]) for s in order[j:j + self.k].tolist()])
+        if self.exclude_positions: new = new[self._kept(new)]
+        rows = torch.cat([carry, new])
+        rows = rows[torch.randperm(len(rows), generator=self._gen(epoch, j))]
+        n_full = len(rows) // self.batch_size * self.batch_size
+        yield from rows[:n_full].split(self.batch_size)
+        carry = rows[n_full:]
 
-    def __iter__(self): return self
-    def __next__(self) -> torch.Tensor:
-        rows = next(self._plan, None)
-        if rows is None:                                   # epoch over: the remainder is dropped
-            self.epoch, self.batch, self._plan = self.epoch + 1, 0, self._epoch_rows(self.epoch + 1)
-            rows = next(self._plan)
-        self.batch += 1
-        return self._rows(rows)
+@patch
+def _rows(self: ActivationLoader, rows: torch.Tensor) -> torch.Tensor:
+    "Gather global rows from the shards they live in (keeping recent shards in memory)."
+    sid = torch.searchsorted(self.offsets, rows, right=True) - 1
+    out = torch.empty(len(rows), self.d_in)
+    for s in sid.unique().tolist():
+        if s not in self._cache:
+            if len(self._cache) >= 2 * self.k: self._cache.pop(next(iter(self._cache)))
+            self._cache[s] = read_shard(self.dir, self.shards[s], self.verify, self.d_in)["acts"]
+        hit = sid == s
+        out[hit] = self._cache[s][rows[hit] - self.offsets[s]].float()
+    return out * self.scale
 
-    def chunks(self, chunk: int = 4096):
-        """Every vector of the split once, shard by shard in storage order: (first global row, [n, D] normalised vectors,
-        [n] bool: kept, i.e. not at an excluded position) per chunk of at most `chunk` rows. The one reader of contexts,
-        histograms and geometry: a pass that needs row ids masks, one that does not drops `~keep`."""
-        row0 = 0
-        for s in range(len(self.shards)):
-            for x in read_shard(self.dir, self.shards[s], self.verify, self.d_in)["acts"].split(chunk):
-                yield row0, x.float() * self.scale, self._kept(torch.arange(row0, row0 + len(x)))
-                row0 += len(x)
+# %% ../nbs/05a_cache.ipynb #15351fe4
+@patch
+def __iter__(self: ActivationLoader): return self
 
-    def one_pass(self):
-        "Every vector of the split once, in storage order, in batches of batch_size (the last may be smaller): for evaluation."
-        rows = torch.arange(int(self.offsets[-1]))
-        if self.exclude_positions: rows = rows[self._kept(rows)]
-        for chunk in rows.split(self.batch_size): yield self._rows(chunk)
-
-    def describe(self) -> dict:
-        "How to rebuild this loader (recorded in a run's config.json)."
-        return dict(cache_dir=str(self.dir.resolve()), split=self.split, test_fraction=self.test_fraction, seed=self.seed,
-                    exclude_positions=list(self.exclude_positions))
-
-    def identity(self) -> dict:
-        "What a resumed run must find again to continue exactly: its split's shards (by checksum), normaliser, seed, excluded positions."
-        return dict(split=self.split, shards=[s["sha256"] for s in self.shards], scale=float(self.scale), seed=self.seed,
-                    exclude_positions=list(self.exclude_positions))
-
-    def state_dict(self) -> dict: return dict(epoch=self.epoch, batch=self.batch)
-    def load_state_dict(self, d: dict):
-        self.epoch, self.batch = int(d["epoch"]), int(d["batch"])
+@patch
+def __next__(self: ActivationLoader) -> torch.Tensor:
+    if self._plan is None:                             # first batch, or first after load_state_dict: skip what was drawn
         self._plan = self._epoch_rows(self.epoch)
         for _ in range(self.batch): next(self._plan)
+    rows = next(self._plan, None)
+    if rows is None:                                   # epoch over: the remainder is dropped
+        self.epoch, self.batch, self._plan = self.epoch + 1, 0, self._epoch_rows(self.epoch + 1)
+        rows = next(self._plan)
+    self.batch += 1
+    return self._rows(rows)
 
-    def __repr__(self): return f"ActivationLoader({self.n_vectors} vectors in {len(self.shards)} shards, batch {self.batch_size}, epoch {self.epoch})"
+@patch
+def state_dict(self: ActivationLoader) -> dict: return dict(epoch=self.epoch, batch=self.batch)
+
+@patch
+def load_state_dict(self: ActivationLoader, d: dict):
+    "Continue from a saved position: the next batch is the one that came after it."
+    self.epoch, self.batch, self._plan = int(d["epoch"]), int(d["batch"]), None
+
+# %% ../nbs/05a_cache.ipynb #2915b533
+@patch
+def chunks(self: ActivationLoader, chunk: int = 4096):
+    """Every vector of the split once, shard by shard in storage order: (first global row, [n, D] normalised vectors,
+    [n] bool: kept, i.e. not at an excluded position) per chunk of at most `chunk` rows. The one reader of contexts,
+    histograms and geometry: a pass that needs row ids masks, one that does not drops `~keep`."""
+    row0 = 0
+    for s in range(len(self.shards)):
+        for x in read_shard(self.dir, self.shards[s], self.verify, self.d_in)["acts"].split(chunk):
+            yield row0, x.float() * self.scale, self._kept(torch.arange(row0, row0 + len(x)))
+            row0 += len(x)
+
+@patch
+def one_pass(self: ActivationLoader):
+    "Every vector of the split once, in storage order, in batches of batch_size (the last may be smaller): for evaluation."
+    rows = torch.arange(int(self.offsets[-1]))
+    if self.exclude_positions: rows = rows[self._kept(rows)]
+    for chunk in rows.split(self.batch_size): yield self._rows(chunk)
+
+@patch
+def describe(self: ActivationLoader) -> dict:
+    "How to rebuild this loader (recorded in a run's config.json)."
+    return dict(cache_dir=str(self.dir.resolve()), split=self.split, test_fraction=self.test_fraction, seed=self.seed,
+                exclude_positions=list(self.exclude_positions))
+
+@patch
+def identity(self: ActivationLoader) -> dict:
+    "What a resumed run must find again to continue exactly: its split's shards (by checksum), normaliser, seed, excluded positions."
+    return dict(split=self.split, shards=[s["sha256"] for s in self.shards], scale=float(self.scale), seed=self.seed,
+                exclude_positions=list(self.exclude_positions))
 
 # %% ../nbs/05a_cache.ipynb #d7dd3077
 def sae_metadata(manifest: dict) -> dict:
