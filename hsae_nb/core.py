@@ -8,6 +8,7 @@ import errno, json, math, os, random, socket, tempfile, time
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import numpy as np
+from fastcore.basics import patch
 import torch
 import torch.nn.functional as F
 
@@ -69,7 +70,38 @@ def _targets(t, widths):
         _check(0 < v <= w, f"target_l0 must be in (0, width] for every level, got {v} for a level of width {w}")
     return vals if many else vals[0]
 
-# %% ../nbs/00_core.ipynb #c2c3f2e8
+# %% ../nbs/00_core.ipynb #1474daca
+def _validate_hsae(cfg) -> None:
+    "Normalise and check an HSAEConfig's fields in place (its __post_init__): the first bad field raises ConfigError naming it."
+    cfg.widths = tuple(int(w) for w in cfg.widths)
+    _check(cfg.d_in > 0, f"d_in must be positive, got {cfg.d_in}")
+    _check(len(cfg.widths) >= 1, "widths must list at least one level")
+    _check(all(w > 0 for w in cfg.widths), f"every width must be positive, got {cfg.widths}")
+    _check(all(a < b for a, b in zip(cfg.widths, cfg.widths[1:])),
+           f"widths must be strictly increasing (level l+1 splits level l), got {cfg.widths}")
+    cfg.target_l0 = _targets(cfg.target_l0, cfg.widths)
+    acts = per_level(cfg.activation, len(cfg.widths))
+    _check(len(acts) == len(cfg.widths), f"activation needs one value per level ({len(cfg.widths)}), got {len(acts)}: {acts}")
+    _check(all(a in ACTIVATIONS for a in acts), f"activation must be one of {ACTIVATIONS} (or one per level), got {cfg.activation!r}")
+    if isinstance(cfg.activation, list): cfg.activation = tuple(cfg.activation)
+    _check(cfg.controller in CONTROLLERS, f"controller must be one of {CONTROLLERS}, got {cfg.controller!r}")
+    _check(cfg.couple_after is None or cfg.couple_after >= 0, f"couple_after must be >= 0 or None, got {cfg.couple_after}")
+    _check(cfg.rho >= 0, f"rho must be >= 0, got {cfg.rho}")
+    _check(0 <= cfg.perturb_rate <= 1, f"perturb_rate must be in [0, 1], got {cfg.perturb_rate}")
+    if cfg.tree == "fixed": cfg.tree, cfg.update_every = "partial", 0    # older configs' name for "never re-assign"
+    _check(cfg.update_every >= 0, f"update_every must be >= 0 (0: assign once), got {cfg.update_every}")
+    _check(0 <= cfg.unassigned_quantile < 1, f"unassigned_quantile must be in [0, 1), got {cfg.unassigned_quantile}")
+    _check(cfg.similarity in SIMILARITIES, f"similarity must be one of {SIMILARITIES}, got {cfg.similarity!r}")
+    _check(cfg.tree in TREE_SHAPES, f"tree must be one of {TREE_SHAPES}, got {cfg.tree!r}")
+    _check(cfg.unassigned in UNASSIGNED_RULES, f"unassigned must be one of {UNASSIGNED_RULES}, got {cfg.unassigned!r}")
+    _check(not (cfg.unassigned == "null" and cfg.similarity == "coact"),
+           "unassigned='null' needs a cosine similarity ('encoder' or 'decoder'), not 'coact'")
+    for name in ("coact_momentum", "l0_ema"):
+        _check(0 <= getattr(cfg, name) < 1, f"{name} must be in [0, 1), got {getattr(cfg, name)}")
+    for name in ("threshold_init", "bandwidth", "lambda_init", "lambda_ki", "lambda_step", "l0_eta"):
+        _check(getattr(cfg, name) > 0, f"{name} must be positive, got {getattr(cfg, name)}")
+
+# %% ../nbs/00_core.ipynb #f7fb886d
 @dataclass
 class HSAEConfig:
     "Architecture and method settings of a Hierarchical SAE."
@@ -99,52 +131,26 @@ class HSAEConfig:
     couple_after: int | None = None                   # step of the first forest assignment, where ρ and r switch on; None = end of warm-up, 0 = the paper's step 0
     activation: str | tuple = "jumprelu"              # 'jumprelu' | 'topk' | 'batchtopk', one for all levels or one per level; TopK's k is the level's target_l0
 
-    def __post_init__(self):
-        self.widths = tuple(int(w) for w in self.widths)
-        _check(self.d_in > 0, f"d_in must be positive, got {self.d_in}")
-        _check(len(self.widths) >= 1, "widths must list at least one level")
-        _check(all(w > 0 for w in self.widths), f"every width must be positive, got {self.widths}")
-        _check(all(a < b for a, b in zip(self.widths, self.widths[1:])),
-               f"widths must be strictly increasing (level l+1 splits level l), got {self.widths}")
-        self.target_l0 = _targets(self.target_l0, self.widths)
-        acts = per_level(self.activation, self.n_levels)
-        _check(len(acts) == self.n_levels, f"activation needs one value per level ({self.n_levels}), got {len(acts)}: {acts}")
-        _check(all(a in ACTIVATIONS for a in acts), f"activation must be one of {ACTIVATIONS} (or one per level), got {self.activation!r}")
-        if isinstance(self.activation, list): self.activation = tuple(self.activation)
-        _check(self.controller in CONTROLLERS, f"controller must be one of {CONTROLLERS}, got {self.controller!r}")
-        _check(self.couple_after is None or self.couple_after >= 0, f"couple_after must be >= 0 or None, got {self.couple_after}")
-        _check(self.rho >= 0, f"rho must be >= 0, got {self.rho}")
-        _check(0 <= self.perturb_rate <= 1, f"perturb_rate must be in [0, 1], got {self.perturb_rate}")
-        if self.tree == "fixed": self.tree, self.update_every = "partial", 0    # older configs' name for "never re-assign"
-        _check(self.update_every >= 0, f"update_every must be >= 0 (0: assign once), got {self.update_every}")
-        _check(0 <= self.unassigned_quantile < 1, f"unassigned_quantile must be in [0, 1), got {self.unassigned_quantile}")
-        _check(self.similarity in SIMILARITIES, f"similarity must be one of {SIMILARITIES}, got {self.similarity!r}")
-        _check(self.tree in TREE_SHAPES, f"tree must be one of {TREE_SHAPES}, got {self.tree!r}")
-        _check(self.unassigned in UNASSIGNED_RULES, f"unassigned must be one of {UNASSIGNED_RULES}, got {self.unassigned!r}")
-        _check(not (self.unassigned == "null" and self.similarity == "coact"),
-               "unassigned='null' needs a cosine similarity ('encoder' or 'decoder'), not 'coact'")
-        for name in ("coact_momentum", "l0_ema"):
-            _check(0 <= getattr(self, name) < 1, f"{name} must be in [0, 1), got {getattr(self, name)}")
-        for name in ("threshold_init", "bandwidth", "lambda_init", "lambda_ki", "lambda_step", "l0_eta"):
-            _check(getattr(self, name) > 0, f"{name} must be positive, got {getattr(self, name)}")
+    def __post_init__(self): _validate_hsae(self)
 
-    @property
-    def n_levels(self): return len(self.widths)
+# %% ../nbs/00_core.ipynb #c37b908f
+@patch(as_prop=True)
+def n_levels(self: HSAEConfig) -> int: return len(self.widths)
 
-    @property
-    def targets(self) -> tuple:
-        "Target L0 of each level (the scalar repeated, or the per-level tuple)."
-        return per_level(self.target_l0, self.n_levels)
+@patch(as_prop=True)
+def targets(self: HSAEConfig) -> tuple:
+    "Target L0 of each level (the scalar repeated, or the per-level tuple)."
+    return per_level(self.target_l0, self.n_levels)
 
-    @property
-    def activations(self) -> tuple:
-        "Activation of each level (the one value repeated, or the per-level tuple)."
-        return per_level(self.activation, self.n_levels)
+@patch(as_prop=True)
+def activations(self: HSAEConfig) -> tuple:
+    "Activation of each level (the one value repeated, or the per-level tuple)."
+    return per_level(self.activation, self.n_levels)
 
-    @property
-    def offsets(self):
-        "Global id of each level's first feature: levels laid end to end (arXiv 2602.11881, as its figures do)."
-        return tuple(int(o) for o in np.cumsum((0,) + self.widths[:-1]))
+@patch(as_prop=True)
+def offsets(self: HSAEConfig) -> tuple:
+    "Global id of each level's first feature: levels laid end to end (arXiv 2602.11881, as its figures do)."
+    return tuple(int(o) for o in np.cumsum((0,) + self.widths[:-1]))
 
 # %% ../nbs/00_core.ipynb #8f1dfa36
 DEAD_MODES = ("revive", "ghost", "auxk", "none")
