@@ -8,7 +8,7 @@ notebooks on the repository page show what each lesson computes (`make outputs`,
 Quarto, which `nbdev_docs` needs, cannot be installed on the project's machines; where it can,
 `nbdev_docs` builds the full nbdev site from the same notebooks.
 """
-import html, os, sys
+import html, os, re, sys
 from pathlib import Path
 
 from execnb.nbio import read_nb, write_nb
@@ -20,6 +20,23 @@ ROOT = Path(__file__).resolve().parent.parent
 NBS, OUT = ROOT / "nbs", ROOT / "_docs"
 SKIP = ("#| notest", "#| eval: false", "#| hide\nimport nbdev")   # never run here (eval: false - e.g. hours of training)
 SLOW = "#| slow"
+
+
+MACHINE_PATHS = re.compile(r"(?:/tmp/tmp\w+|" + re.escape(str(ROOT)) + r"|" + re.escape(str(Path.home())) + r")/?")
+
+
+def scrub(text: str) -> str:
+    "An output as any machine would show it: temporary folders as <tmp>/, the checkout and the home folder left out."
+    return MACHINE_PATHS.sub(lambda m: "<tmp>/" if m.group(0).startswith("/tmp/tmp") else "", text)
+
+
+def scrub_outputs(nb) -> None:
+    "Scrub the text of every output of a notebook (a dict or execnb's AttrDict) in place."
+    for c in nb["cells"]:
+        for o in c.get("outputs", []):
+            if "text" in o: o["text"] = scrub("".join(o["text"]))
+            for k, v in o.get("data", {}).items():
+                if k.startswith("text/"): o["data"][k] = scrub("".join(v))
 
 
 def run(path: Path, out: Path | None = None, slow: bool = False) -> Path:
@@ -34,6 +51,7 @@ def run(path: Path, out: Path | None = None, slow: bool = False) -> Path:
         if c.cell_type == "code": c.outputs = [o for o in c.get("outputs", []) if not (o.get("name") == "stderr" and "\r" in "".join(o.get("text", "")))]
     try: shell.run_all(nb, exc_stop=True, preproc=skip, postproc=quiet)
     finally: os.chdir(cwd)
+    scrub_outputs(nb)            # no machine's paths on the pages (warnings name files, logs name temporary folders)
     out = out or OUT / "executed" / path.name
     out.parent.mkdir(parents=True, exist_ok=True)
     write_nb(nb, out)
