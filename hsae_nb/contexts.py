@@ -47,7 +47,7 @@ def feature_positions(model: HSAE, loader: ActivationLoader, n_top: int = 10, n_
         out.append(dict(top_val=t.val, top_row=t.row, sample_row=torch.where(s.val > -float("inf"), s.row, -1)))
     return out
 
-# %% ../nbs/08_contexts.ipynb #e9eaef1d
+# %% ../nbs/08_contexts.ipynb #37c0a3a5
 def _row_to_seq(loader, row: int):
     "Global vector row -> (shard index, sequence in shard, token position in the sequence (BOS = 0))."
     s = int(torch.searchsorted(loader.offsets, torch.tensor(row), right=True)) - 1
@@ -55,6 +55,7 @@ def _row_to_seq(loader, row: int):
     local = row - int(loader.offsets[s])
     return s, local // per_seq, local % per_seq + 1
 
+# %% ../nbs/08_contexts.ipynb #b5ee30da
 @torch.no_grad()
 def build_contexts(model: HSAE, loader: ActivationLoader, tokenizer, positions: list, before: int = 12, after: int = 4,
                    progress: bool = True) -> dict:

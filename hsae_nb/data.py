@@ -40,7 +40,7 @@ def _package_root(name: str) -> Path:
     if spec is None or not spec.submodule_search_locations: raise HSAEError(f"no installed package named {name!r}")
     return Path(list(spec.submodule_search_locations)[0])
 
-# %% ../nbs/05_data.ipynb #7529431e
+# %% ../nbs/05_data.ipynb #f44d834c
 def _round_robin(iterators: list) -> Iterator:
     "Interleave several sources one item at a time, so any slice of the stream (say the test shards) mixes them all."
     live = list(iterators)
@@ -60,6 +60,7 @@ def _file_groups(files: Sequence[str]) -> dict:
         groups.setdefault(b, []).append(f)
     return groups
 
+# %% ../nbs/05_data.ipynb #5e2e366e
 def _rows(ds, col: str, where: str) -> Iterator[str]:
     "The non-empty `col` values of a streamed dataset; a read error names `where`."
     try:

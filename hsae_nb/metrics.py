@@ -91,7 +91,7 @@ def identity_level(d: int) -> SAELevel:
         lv.W_enc.copy_(torch.cat([eye, -eye], 1)); lv.W_dec.copy_(torch.cat([eye, -eye], 0))
     return lv
 
-# %% ../nbs/07_metrics.ipynb #2ce9f41a
+# %% ../nbs/07_metrics.ipynb #d3daa8af
 class Evaluation:
     "Metrics of one HSAE on one evaluation set."
     def __init__(self, levels: pd.DataFrame, pairs: pd.DataFrame, edges: list, density: list, n_tokens: int):
@@ -110,6 +110,7 @@ class Evaluation:
 
     def __repr__(self): return f"Evaluation on {self.n_tokens} tokens: {self.summary()}"
 
+# %% ../nbs/07_metrics.ipynb #47de19bb
 @torch.no_grad()
 def evaluate(model: HSAE, batches: Iterable[torch.Tensor], max_batches: int | None = None,
              hierarchy: Hierarchy | None = None) -> Evaluation:

@@ -78,7 +78,7 @@ def forward(self: HSAE, x_BD: torch.Tensor) -> list:
     "Every level's own (unperturbed) reconstruction of x."
     return [lv(x_BD) for lv in self.levels]
 
-# %% ../nbs/04_model.ipynb #4acbda01
+# %% ../nbs/04_model.ipynb #264861e4
 @patch
 def run_batch(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
               subs: list | None = None, generator: torch.Generator | None = None, kernel: str = "auto") -> BatchOutput:
@@ -111,6 +111,7 @@ def sibling_index(self: HSAE) -> list:
         self._sibling_for = h
     return self._sibling
 
+# %% ../nbs/04_model.ipynb #cbd50b9b
 @patch
 def loss(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
          subs: list | None = None, generator: torch.Generator | None = None) -> LossParts:

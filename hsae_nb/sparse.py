@@ -130,7 +130,7 @@ def sddmm(X_BD, Wt_ND, pat: Pattern, known=None) -> torch.Tensor:
     "[E] = X[row]·Wt[col] for every entry."
     return SDDMM.apply(X_BD, Wt_ND, pat, known)
 
-# %% ../nbs/04a_sparse.ipynb #a83bc0e3
+# %% ../nbs/04a_sparse.ipynb #2631722e
 class SparseActs(NamedTuple):
     "One level's activations on its entry set E: a [B, n] matrix that is zero off the pattern."
     pat: Pattern
@@ -160,6 +160,7 @@ class Take(torch.autograd.Function):
         idx_E, = ctx.saved_tensors
         return g_E.new_zeros(ctx.n).index_add_(0, idx_E, g_E), None
 
+# %% ../nbs/04a_sparse.ipynb #3363731b
 def sparse_encode(level: SAELevel, x_BD: torch.Tensor) -> SparseActs:
     "Encode x at one level, keeping the active (and, for JumpReLU, near-threshold) entries only."
     xin = level.encoder_input(x_BD)
@@ -203,7 +204,7 @@ def stand_ins(sub: Substitution, sa_c: SparseActs) -> StandIns:
     rows, local = torch.unique_consecutive(sa_c.pat.rows[idx], return_inverse=True)     # entries are sorted by row
     return StandIns(Take.apply(sa_c.acts, idx), local, sa_c.pat.cols[idx], rows)
 
-# %% ../nbs/04a_sparse.ipynb #31b896cc
+# %% ../nbs/04a_sparse.ipynb #6065eda8
 class PCStats(NamedTuple):
     "One level pair's structural loss summed over the batch: the activation products that multiply each decoder product."
     sq_p: torch.Tensor        # [P] Σ_b a_bp² of parents with children (0 for the others)
@@ -214,6 +215,7 @@ class PCStats(NamedTuple):
     sib_k: torch.Tensor
     sib: torch.Tensor         # [S] Σ_b a_bj · a_bk
 
+# %% ../nbs/04a_sparse.ipynb #d20e04d1
 def pc_stats(sa_p: SparseActs, sa_c: SparseActs, parent_C: torch.Tensor, has_kids: torch.Tensor) -> PCStats:
     "Group a pair's entries by (row, parent) with one sort and sum the products of the expanded structural loss."
     return _pc_stats(sa_p.pat.rows, sa_p.pat.cols, sa_p.acts, sa_c.pat.rows, sa_c.pat.cols, sa_c.acts, parent_C, has_kids,

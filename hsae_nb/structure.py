@@ -95,7 +95,7 @@ def from_children(cls: Hierarchy, widths: Sequence[int], children: Sequence[dict
         maps.append(p)
     return cls(widths, maps)
 
-# %% ../nbs/02_structure.ipynb #85445e4e
+# %% ../nbs/02_structure.ipynb #b1520585
 @patch(as_prop=True)
 def offsets(self: Hierarchy):
     "Global id of each level's first feature."
@@ -122,6 +122,7 @@ def stats(self: Hierarchy) -> list[dict]:
                          max_children=int(n.max()) if len(n) else 0))
     return rows
 
+# %% ../nbs/02_structure.ipynb #20bbfd25
 @patch
 def state_dict(self: Hierarchy) -> dict:
     "Tensors and step, for checkpoints and `hierarchy.safetensors`."
@@ -188,7 +189,7 @@ class CoactivationStats:
     def state_dict(self): return dict(both=self.both, child_rate=self.child_rate, n_updates=self.n_updates)
     def load_state_dict(self, d): self.both, self.child_rate, self.n_updates = d["both"], d["child_rate"], d["n_updates"]
 
-# %% ../nbs/02_structure.ipynb #351480e2
+# %% ../nbs/02_structure.ipynb #e966abd9
 class Assignment(NamedTuple):
     parent: torch.Tensor   # int64 [C]: chosen parent, -1 = unassigned
     score: torch.Tensor    # float [C]: similarity to the best parent (before any capacity limit)
@@ -218,6 +219,7 @@ def _greedy_capped(top_ids: torch.Tensor, order: torch.Tensor, n_parent: int, ca
                 parent[j] = p; load[p] += 1; break
     return parent
 
+# %% ../nbs/02_structure.ipynb #bc1d2f75
 class TreeRule(NamedTuple):
     "How children may attach in one tree shape."
     max_children: int | None     # cap per parent (children go to their best parent with room), None: no cap
@@ -233,6 +235,7 @@ def chance_level(null_rows: SimilarityRows, n_child: int, chunk: int = 4096) -> 
     "The CHANCE_QUANTILE quantile over children of their best similarity to parents they cannot be related to."
     return float(torch.quantile(_best(null_rows, n_child, 1, chunk)[0][:, 0].float().cpu(), CHANCE_QUANTILE))
 
+# %% ../nbs/02_structure.ipynb #ddf09ed4
 def assign_parents(sim_rows: SimilarityRows,  # similarities of child rows to all parents
                    n_child: int, n_parent: int,
                    variant: str = "partial",    # a tree shape: a key of TREE_SHAPE_RULES
