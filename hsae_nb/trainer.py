@@ -243,7 +243,40 @@ def _revive(self: Trainer, x_BD):
         all_reduce_([lv.threshold.data])                  # each process saw its own rows: agree on the mean
         self.since_fired[l][dead] = 0
 
-# %% ../nbs/06_trainer.ipynb #c2b55f89
+# %% ../nbs/06_trainer.ipynb #73af80d2
+@patch
+def _trim_thresholds(self: Trainer, l0: list, weight: float):
+    "Scale each JumpReLU level's thresholds toward its target L0 directly, by `weight` in [0, 1] (rising as the learning rate runs out)."
+    for lv, t, v in zip(self.model.levels, self.cfg.targets, l0):
+        if lv.activation != "jumprelu": continue
+        e = max(-self.tcfg.trim_clip, min(self.tcfg.trim_clip, math.log(max(v, 1e-3) / t)))
+        lv.threshold.data.mul_(math.exp(self.tcfg.threshold_trim * weight * e))
+
+def _undefined_ev() -> float:
+    "EV of a batch without variance (e.g. all-zero activations) is undefined: NaN (null in JSON), said once, never 1.0."
+    warnings.warn("a batch has zero variance (all its vectors are equal, e.g. all zero): its explained variance is undefined "
+                  "and logged as NaN; check the activations")
+    return float("nan")
+
+# %% ../nbs/06_trainer.ipynb #ec687e51
+@patch
+def _log_row(self: Trainer, stats: list, lams: list):
+    "The history row of this step from its reduced statistics [l0 (L), mse (L), pc (L-1), variance, loss, aux] and λ before the update."
+    L = len(self.controllers)
+    l0, mse, pc = stats[:L], stats[L:2 * L], stats[2 * L:3 * L - 1]
+    forest = self.model.hierarchy.stats()
+    self._log(dict(step=self.step, lr=self.opt.param_groups[0]["lr"], loss=stats[-2], aux=stats[-1], skipped=self.skipped,
+                   **level_columns("l0", l0), **level_columns("mse", mse),
+                   **level_columns("ev", [1 - v / stats[-3] if stats[-3] > 0 else _undefined_ev() for v in mse]),
+                   **level_columns("lambda", lams),
+                   **level_columns("dead", [float((s > self.tcfg.dead_window).float().mean()) for s in self.since_fired]),
+                   **level_columns("revived", self.revived),
+                   **level_columns("init_cos", decoder_drift(self.model, self.init_rows)),
+                   **level_columns("pc", pc),
+                   **level_columns("assigned", [r["assigned_frac"] for r in forest]),
+                   **level_columns("children", [r["mean_children"] for r in forest])))
+
+# %% ../nbs/06_trainer.ipynb #9fce585a
 @patch
 @torch.no_grad()
 def _after_step(self: Trainer, x_BD, out, aux):
@@ -274,32 +307,7 @@ def _after_step(self: Trainer, x_BD, out, aux):
     trim = max(self.tcfg.trim_floor, 1 - authority)
     if trim > 0 and self.tcfg.threshold_trim > 0: self._trim_thresholds(l0, trim)
     self.step += 1
-    if self.step % self.tcfg.log_every == 0 or self.step == 1:
-        forest = self.model.hierarchy.stats()
-        self._log(dict(step=self.step, lr=self.opt.param_groups[0]["lr"], loss=stats[-2], aux=stats[-1], skipped=self.skipped,
-                       **level_columns("l0", l0), **level_columns("mse", mse),
-                       **level_columns("ev", [1 - v / stats[-3] if stats[-3] > 0 else _undefined_ev() for v in mse]),
-                       **level_columns("lambda", lams),
-                       **level_columns("dead", [float((s > self.tcfg.dead_window).float().mean()) for s in self.since_fired]),
-                       **level_columns("revived", self.revived),
-                       **level_columns("init_cos", decoder_drift(self.model, self.init_rows)),
-                       **level_columns("pc", pc),
-                       **level_columns("assigned", [r["assigned_frac"] for r in forest]),
-                       **level_columns("children", [r["mean_children"] for r in forest])))
-
-@patch
-def _trim_thresholds(self: Trainer, l0: list, weight: float):
-    "Scale each JumpReLU level's thresholds toward its target L0 directly, by `weight` in [0, 1] (rising as the learning rate runs out)."
-    for lv, t, v in zip(self.model.levels, self.cfg.targets, l0):
-        if lv.activation != "jumprelu": continue
-        e = max(-self.tcfg.trim_clip, min(self.tcfg.trim_clip, math.log(max(v, 1e-3) / t)))
-        lv.threshold.data.mul_(math.exp(self.tcfg.threshold_trim * weight * e))
-
-def _undefined_ev() -> float:
-    "EV of a batch without variance (e.g. all-zero activations) is undefined: NaN (null in JSON), said once, never 1.0."
-    warnings.warn("a batch has zero variance (all its vectors are equal, e.g. all zero): its explained variance is undefined "
-                  "and logged as NaN; check the activations")
-    return float("nan")
+    if self.step % self.tcfg.log_every == 0 or self.step == 1: self._log_row(stats, lams)
 
 # %% ../nbs/06_trainer.ipynb #13cb8246
 @patch
@@ -342,7 +350,7 @@ def _check_batch(self: Trainer, x_BD):
         return None
     return x_BD
 
-# %% ../nbs/06_trainer.ipynb #0d0a4b86
+# %% ../nbs/06_trainer.ipynb #86b0ae1d
 @patch
 def state_dict(self: Trainer) -> dict:
     "Everything needed to continue this run exactly."
@@ -360,6 +368,7 @@ def state_dict(self: Trainer) -> dict:
                                                        for k, v in self.coact.state_dict().items()},
                 rows=self.rows)
 
+# %% ../nbs/06_trainer.ipynb #d132a3e7
 @patch
 def load_checkpoint(self: Trainer, path):
     "Restore the state saved in `path`; the configs must match this trainer's."
