@@ -156,7 +156,27 @@ def offsets(self: HSAEConfig) -> tuple:
 DEAD_MODES = ("revive", "ghost", "auxk", "none")
 KERNELS = ("auto", "dense", "sparse")         # how the training step is computed (04a_sparse)
 
-# %% ../nbs/00_core.ipynb #ec687e49
+# %% ../nbs/00_core.ipynb #ea64d3ad
+def _validate_train(cfg) -> None:
+    "Normalise and check a TrainConfig's fields in place (its __post_init__): the first bad field raises ConfigError naming it."
+    cfg.betas = tuple(float(b) for b in cfg.betas)
+    _check(cfg.lr > 0, f"lr must be positive, got {cfg.lr}")
+    _check(len(cfg.betas) == 2 and all(0 <= b < 1 for b in cfg.betas), f"betas must be two values in [0, 1), got {cfg.betas}")
+    for name in ("batch_size", "total_steps", "dead_window", "aux_k", "checkpoint_every", "keep_checkpoints", "log_every"):
+        _check(getattr(cfg, name) > 0, f"{name} must be positive, got {getattr(cfg, name)}")
+    _check(0 <= cfg.warmup_frac < 1, f"warmup_frac must be in [0, 1), got {cfg.warmup_frac}")
+    if isinstance(cfg.topk_warmup, list): cfg.topk_warmup = tuple(cfg.topk_warmup)
+    _check(cfg.topk_warmup is None or all(0 <= v < 1 for v in per_level(cfg.topk_warmup, 1)),
+           f"topk_warmup must be None or values in [0, 1), got {cfg.topk_warmup}")
+    _check(cfg.threshold_trim >= 0, f"threshold_trim must be >= 0, got {cfg.threshold_trim}")
+    _check(0 <= cfg.trim_floor <= 1, f"trim_floor must be in [0, 1], got {cfg.trim_floor}")
+    _check(cfg.trim_clip > 0, f"trim_clip must be positive, got {cfg.trim_clip}")
+    _check(cfg.threshold_lr_mult > 0, f"threshold_lr_mult must be positive, got {cfg.threshold_lr_mult}")
+    _check(cfg.dead_mode in DEAD_MODES, f"dead_mode must be one of {DEAD_MODES}, got {cfg.dead_mode!r}")
+    _check(cfg.kernel in KERNELS, f"kernel must be one of {KERNELS}, got {cfg.kernel!r}")
+    _check(cfg.bad_batch in ("error", "skip"), f"bad_batch must be 'error' or 'skip', got {cfg.bad_batch!r}")
+
+# %% ../nbs/00_core.ipynb #780f9002
 @dataclass
 class TrainConfig:
     "Optimisation settings (arXiv 2602.11881, training setup) and the trainer's housekeeping."
@@ -186,23 +206,7 @@ class TrainConfig:
     keep_checkpoints: int = 2         # newest checkpoints kept on disk
     log_every: int = 10               # steps between rows of the metrics history
 
-    def __post_init__(self):
-        self.betas = tuple(float(b) for b in self.betas)
-        _check(self.lr > 0, f"lr must be positive, got {self.lr}")
-        _check(len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas), f"betas must be two values in [0, 1), got {self.betas}")
-        for name in ("batch_size", "total_steps", "dead_window", "aux_k", "checkpoint_every", "keep_checkpoints", "log_every"):
-            _check(getattr(self, name) > 0, f"{name} must be positive, got {getattr(self, name)}")
-        _check(0 <= self.warmup_frac < 1, f"warmup_frac must be in [0, 1), got {self.warmup_frac}")
-        if isinstance(self.topk_warmup, list): self.topk_warmup = tuple(self.topk_warmup)
-        _check(self.topk_warmup is None or all(0 <= v < 1 for v in per_level(self.topk_warmup, 1)),
-               f"topk_warmup must be None or values in [0, 1), got {self.topk_warmup}")
-        _check(self.threshold_trim >= 0, f"threshold_trim must be >= 0, got {self.threshold_trim}")
-        _check(0 <= self.trim_floor <= 1, f"trim_floor must be in [0, 1], got {self.trim_floor}")
-        _check(self.trim_clip > 0, f"trim_clip must be positive, got {self.trim_clip}")
-        _check(self.threshold_lr_mult > 0, f"threshold_lr_mult must be positive, got {self.threshold_lr_mult}")
-        _check(self.dead_mode in DEAD_MODES, f"dead_mode must be one of {DEAD_MODES}, got {self.dead_mode!r}")
-        _check(self.kernel in KERNELS, f"kernel must be one of {KERNELS}, got {self.kernel!r}")
-        _check(self.bad_batch in ("error", "skip"), f"bad_batch must be 'error' or 'skip', got {self.bad_batch!r}")
+    def __post_init__(self): _validate_train(self)
 
 # %% ../nbs/00_core.ipynb #8785b4a6
 def baseline_config(cfg: HSAEConfig, tcfg: TrainConfig) -> tuple:

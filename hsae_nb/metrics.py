@@ -147,12 +147,7 @@ def posthoc_forest(model: HSAE, similarity: str | None = None, quantile: float |
     return assign_hierarchy(model.levels, similarity or ("encoder" if cfg.similarity == "coact" else cfg.similarity),
                             variant, cfg.unassigned_quantile if quantile is None else quantile)
 
-# %% ../nbs/07_metrics.ipynb #d26a2508
-@torch.no_grad()
-def spliced_lm_metrics(lm, site, reconstruct, tokens_BT: torch.Tensor, scale: float = 1.0, chunk: int = 4) -> dict:
-    "CE/KL of the LM with `reconstruct` (normalised x -> x̂) spliced in at `site`, vs clean and zero-ablated."
-    return spliced_levels_metrics(lm, site, [reconstruct], tokens_BT, scale, chunk)[0]
-
+# %% ../nbs/07_metrics.ipynb #73b6a2ea
 @torch.no_grad()                                    # no autograd graph through the LM's upper blocks
 def spliced_levels_metrics(lm, site, reconstructs: list, tokens_BT: torch.Tensor, scale: float = 1.0, chunk: int = 4) -> list:
     "`spliced_lm_metrics` for several reconstructions (say every level) on the same tokens: clean and ablated runs done once."
@@ -188,6 +183,12 @@ def spliced_levels_metrics(lm, site, reconstructs: list, tokens_BT: torch.Tensor
         out["kl_div_score"] = (out["kl_div_with_ablation"] - out["kl_div_with_sae"]) / out["kl_div_with_ablation"]
         outs.append(out)
     return outs
+
+# %% ../nbs/07_metrics.ipynb #f50d5289
+@torch.no_grad()
+def spliced_lm_metrics(lm, site, reconstruct, tokens_BT: torch.Tensor, scale: float = 1.0, chunk: int = 4) -> dict:
+    "CE/KL of the LM with `reconstruct` (normalised x -> x̂) spliced in at `site`, vs clean and zero-ablated."
+    return spliced_levels_metrics(lm, site, [reconstruct], tokens_BT, scale, chunk)[0]
 
 # %% ../nbs/07_metrics.ipynb #4810efe5
 TABLE3 = {"l0": "L0", "explained_variance_legacy": "Var.Exp.", "p_parent_given_child": "P(p|c)",
