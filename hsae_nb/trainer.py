@@ -160,18 +160,7 @@ class Trainer:
         self.step, self.batches_drawn, self.skipped, self.rows = 0, 0, 0, []
         self._data_iter, self._wandb = None, self._init_wandb(wandb_project)
         self._sync_initial_weights()
-        if self.run_dir is not None and (self.run_dir / "manifest.json").exists():     # run files and shards never mix
-            raise ConfigError(f"{self.run_dir} is an activation cache (it holds manifest.json): a run needs a folder of its own")
-        if self.run_dir is not None and self.rank == 0: lock_folder(self.run_dir, "run folder")   # one writer per run folder
-        if self.run_dir is not None and checkpoint_paths(self.run_dir):
-            if not resume: raise CheckpointError(f"{self.run_dir} already holds checkpoints: continue it with resume=True (hsae_train --resume) or choose another run folder")
-            self._resume_newest_intact()
-
-    @property
-    def lambdas(self): return [c.lam for c in self.controllers]
-
-    @property
-    def history(self) -> pd.DataFrame: return pd.DataFrame(self.rows)
+        self._open_run_dir(resume)
 
 # %% ../nbs/06_trainer.ipynb #14b7ba9f
 @patch
@@ -192,6 +181,23 @@ def _sync_initial_weights(self: Trainer):
     "Start every process from rank 0's weights."
     if self.world > 1:
         for p in self.model.parameters(): dist.broadcast(p.data, src=0)
+
+@patch
+def _open_run_dir(self: Trainer, resume: bool):
+    "Claim the run folder (one writer), refuse a cache or a run that has checkpoints unless resuming, and resume if asked."
+    if self.run_dir is None: return
+    if (self.run_dir / "manifest.json").exists():          # run files and shards never mix
+        raise ConfigError(f"{self.run_dir} is an activation cache (it holds manifest.json): a run needs a folder of its own")
+    if self.rank == 0: lock_folder(self.run_dir, "run folder")
+    if checkpoint_paths(self.run_dir):
+        if not resume: raise CheckpointError(f"{self.run_dir} already holds checkpoints: continue it with resume=True (hsae_train --resume) or choose another run folder")
+        self._resume_newest_intact()
+
+@patch(as_prop=True)
+def lambdas(self: Trainer) -> list: return [c.lam for c in self.controllers]
+
+@patch(as_prop=True)
+def history(self: Trainer) -> pd.DataFrame: return pd.DataFrame(self.rows)
 
 # %% ../nbs/06_trainer.ipynb #9fff47eb
 @patch
