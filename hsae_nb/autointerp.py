@@ -6,6 +6,7 @@
 from __future__ import annotations
 import json, math, os, random, re
 from pathlib import Path
+from fastcore.basics import patch
 from .core import HSAEError, atomic_write
 from .data import token_text
 
@@ -76,7 +77,7 @@ def yes_rate(answers: list, z: float = 1.96) -> dict:
     mid, half = (p + z * z / (2 * n)) / d, z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return dict(yes_rate=p, ci_low=mid - half, ci_high=mid + half, n=n, malformed=len(answers) - n)
 
-# %% ../nbs/11_autointerp.ipynb #63ca9ada
+# %% ../nbs/11_autointerp.ipynb #9fb3bb1c
 class HFJudge:
     """A local causal LM as judge (its tokenizer's chat template, or plain concatenation).
     mode 'choice': the answer is started for it ("HaveRelationship:") and it chooses Yes/No, then High/Medium/Low,
@@ -97,50 +98,56 @@ class HFJudge:
         if start: ids = torch.cat([ids, tok(start, add_special_tokens=False, return_tensors="pt").input_ids], 1)
         return ids.to(next(self.lm.model.parameters()).device)
 
-    def _options(self, options: list) -> tuple:
-        "Each option's tokens (after a space), how many leading tokens they all share, and the first token where they differ."
-        seqs = [self.lm.tokenizer(" " + o, add_special_tokens=False).input_ids for o in options]
-        n = 0                                # e.g. a tokenizer that spells " " as its own token
-        while all(len(q) > n + 1 for q in seqs) and len({q[n] for q in seqs}) == 1: n += 1
-        first = [q[n] for q in seqs]
-        if len(set(first)) < len(first): raise HSAEError(f"the judge's tokenizer cannot tell {options} apart")
-        return seqs, n, first
+# %% ../nbs/11_autointerp.ipynb #3434ece5
+@patch
+def _options(self: HFJudge, options: list) -> tuple:
+    "Each option's tokens (after a space), how many leading tokens they all share, and the first token where they differ."
+    seqs = [self.lm.tokenizer(" " + o, add_special_tokens=False).input_ids for o in options]
+    n = 0                                # e.g. a tokenizer that spells " " as its own token
+    while all(len(q) > n + 1 for q in seqs) and len({q[n] for q in seqs}) == 1: n += 1
+    first = [q[n] for q in seqs]
+    if len(set(first)) < len(first): raise HSAEError(f"the judge's tokenizer cannot tell {options} apart")
+    return seqs, n, first
 
-    def _forward(self, ids, past=None) -> tuple:
-        "Last position's logits and the KV cache (named `cache` in transformers 5, `past_key_values` before)."
-        import inspect
-        model = self.lm.model
-        params = inspect.signature(model.forward).parameters
-        kw = dict(use_cache=True)
-        if "logits_to_keep" in params: kw["logits_to_keep"] = 1       # not the vocabulary at all ~900 prompt positions
-        if past is not None: kw["cache" if "cache" in params else "past_key_values"] = past
-        out = model(ids, **kw)
-        return out.logits[0, -1], (out.cache if hasattr(out, "cache") else out.past_key_values)
+@patch
+def _forward(self: HFJudge, ids, past=None) -> tuple:
+    "Last position's logits and the KV cache (named `cache` in transformers 5, `past_key_values` before)."
+    import inspect
+    model = self.lm.model
+    params = inspect.signature(model.forward).parameters
+    kw = dict(use_cache=True)
+    if "logits_to_keep" in params: kw["logits_to_keep"] = 1       # not the vocabulary at all ~900 prompt positions
+    if past is not None: kw["cache" if "cache" in params else "past_key_values"] = past
+    out = model(ids, **kw)
+    return out.logits[0, -1], (out.cache if hasattr(out, "cache") else out.past_key_values)
 
-    def _pick(self, ids, options: list, past=None) -> tuple:
-        "Feed ids plus the options' shared start; (chosen option, its remaining tokens, probabilities, cache)."
-        import torch
-        seqs, n, first = self._options(options)
-        ids = torch.cat([ids, torch.tensor([seqs[0][:n]], dtype=ids.dtype, device=ids.device)], 1)
-        logits, cache = self._forward(ids, past)
-        p = logits[first].float().softmax(0)
-        k = int(p.argmax())
-        return options[k], seqs[k][n:], p.tolist(), cache
+@patch
+def _pick(self: HFJudge, ids, options: list, past=None) -> tuple:
+    "Feed ids plus the options' shared start; (chosen option, its remaining tokens, probabilities, cache)."
+    import torch
+    seqs, n, first = self._options(options)
+    ids = torch.cat([ids, torch.tensor([seqs[0][:n]], dtype=ids.dtype, device=ids.device)], 1)
+    logits, cache = self._forward(ids, past)
+    p = logits[first].float().softmax(0)
+    k = int(p.argmax())
+    return options[k], seqs[k][n:], p.tolist(), cache
 
-    def __call__(self, messages: list) -> str:
-        import torch
-        tok, model = self.lm.tokenizer, self.lm.model
-        with torch.no_grad():
-            if self.mode == "generate":
-                ids = self._prompt_ids(messages)
-                out = model.generate(ids, max_new_tokens=self.max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id)
-                return tok.decode(out[0, ids.shape[1]:], skip_special_tokens=True)
-            ids = self._prompt_ids(messages, "HaveRelationship:")
-            rel, rest, p, cache = self._pick(ids, ["Yes", "No"])
-            more = rest + tok("\nConfidence:", add_special_tokens=False).input_ids        # the cache holds everything before
-            conf, _, _, _ = self._pick(torch.tensor([more], device=ids.device), ["High", "Medium", "Low"], cache)
-        self.last_p_yes = p[0]
-        return f"HaveRelationship: {rel}\nConfidence: {conf}"
+# %% ../nbs/11_autointerp.ipynb #9313c6e3
+@patch
+def __call__(self: HFJudge, messages: list) -> str:
+    import torch
+    tok, model = self.lm.tokenizer, self.lm.model
+    with torch.no_grad():
+        if self.mode == "generate":
+            ids = self._prompt_ids(messages)
+            out = model.generate(ids, max_new_tokens=self.max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id)
+            return tok.decode(out[0, ids.shape[1]:], skip_special_tokens=True)
+        ids = self._prompt_ids(messages, "HaveRelationship:")
+        rel, rest, p, cache = self._pick(ids, ["Yes", "No"])
+        more = rest + tok("\nConfidence:", add_special_tokens=False).input_ids        # the cache holds everything before
+        conf, _, _, _ = self._pick(torch.tensor([more], device=ids.device), ["High", "Medium", "Low"], cache)
+    self.last_p_yes = p[0]
+    return f"HaveRelationship: {rel}\nConfidence: {conf}"
 
 # %% ../nbs/11_autointerp.ipynb #55da4308
 def _split_credentials(url: str) -> tuple:
