@@ -97,23 +97,18 @@ def _refuse_other_identity(folder: Path, m: dict, identity: dict):
     if diff: raise HSAEError(f"{folder} holds a cache harvested with different settings ({', '.join(diff)}); "
                              f"it has {dict((k, saved[k]) for k in diff)}: use another directory")
 
-# %% ../nbs/05a_cache.ipynb #5f71ff97
-@torch.no_grad()
-def harvest(lm: LM, corpus: Corpus, out_dir, layer: int, n_tokens: int, context_size: int = 1024,
-            batch_size: int = 8, seqs_per_shard: int = 64, dtype: str = "float16", progress: bool = True) -> dict:
-    "Cache the activations at block `layer` of `n_tokens` training vectors of `corpus`; returns the manifest."
-    out_dir = Path(out_dir)
-    if dtype not in DTYPES: raise HSAEError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
-    if context_size < 2: raise HSAEError(f"context_size must be at least 2 (BOS + one token), got {context_size}")
-    site, tok = ActivationSite(lm.model, layer), lm.tokenizer
-    bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
-    identity = dict(model=lm.name, layer=layer, hook_name=site.hook_name, d_in=lm.d_model, context_size=context_size,
-                    dtype=dtype, text_source=corpus.describe(), seqs_per_shard=seqs_per_shard, bos_token_id=bos,
-                    lm_dtype=str(next(lm.model.parameters()).dtype).removeprefix("torch."))
-    if out_dir.exists(): lock_folder(out_dir, "cache folder")   # one harvester per folder (a new one locks at its first shard)
-    try: return _harvest_into(lm, corpus, out_dir, site, identity, n_tokens, context_size, batch_size, seqs_per_shard, dtype, progress)
-    finally: unlock_folder(out_dir)
+# %% ../nbs/05a_cache.ipynb #04218c34
+def _forward_shard(site: ActivationSite, tokens_ST: torch.Tensor, batch_size: int, device, bar=None) -> tuple:
+    "One shard's [sequences·(context-1), D] activations (the BOS position dropped) and the seconds spent in the forward."
+    acts, t_fwd = [], 0.0
+    for ids in tokens_ST.split(batch_size):
+        t = time.perf_counter()
+        acts.append(site(ids.to(device))[:, 1:].float().cpu())     # position 0 is the BOS: not a training vector
+        t_fwd += time.perf_counter() - t
+        if bar is not None: bar.update(ids.numel() - len(ids))
+    return torch.cat(acts).flatten(0, 1), t_fwd
 
+# %% ../nbs/05a_cache.ipynb #7d813af0
 def _harvest_into(lm, corpus, out_dir, site, identity, n_tokens, context_size, batch_size, seqs_per_shard, dtype, progress) -> dict:
     "harvest's work once its arguments are checked; the caller holds (or takes at the first shard) the folder's lock."
     tok, bos = lm.tokenizer, identity["bos_token_id"]
@@ -132,13 +127,7 @@ def _harvest_into(lm, corpus, out_dir, site, identity, n_tokens, context_size, b
         batch = list(itertools.islice(seqs, seqs_per_shard))
         if not batch: break
         tokens_ST = torch.stack(batch)
-        acts = []
-        for ids in tokens_ST.split(batch_size):
-            t = time.perf_counter()
-            acts.append(site(ids.to(device))[:, 1:].float().cpu())     # position 0 is the BOS: not a training vector
-            t_fwd += time.perf_counter() - t
-            bar.update(ids.numel() - len(ids))
-        acts_ND = torch.cat(acts).reshape(-1, lm.d_model)
+        acts_ND, seconds = _forward_shard(site, tokens_ST, batch_size, device, bar); t_fwd += seconds
         i = len(m["shards"])
         if not torch.isfinite(acts_ND).all():
             raise HSAEError(f"NaN or Inf in the activations of shard {i} (sequences {done_seqs + new}..{done_seqs + new + len(batch) - 1}); nothing was written for it")
@@ -156,6 +145,23 @@ def _harvest_into(lm, corpus, out_dir, site, identity, n_tokens, context_size, b
     m["last_run"] = dict(sequences=new, seconds=time.perf_counter() - t0, forward_seconds=t_fwd)
     write_json(out_dir / MANIFEST, m)
     return m
+
+# %% ../nbs/05a_cache.ipynb #3c47c135
+@torch.no_grad()
+def harvest(lm: LM, corpus: Corpus, out_dir, layer: int, n_tokens: int, context_size: int = 1024,
+            batch_size: int = 8, seqs_per_shard: int = 64, dtype: str = "float16", progress: bool = True) -> dict:
+    "Cache the activations at block `layer` of `n_tokens` training vectors of `corpus`; returns the manifest."
+    out_dir = Path(out_dir)
+    if dtype not in DTYPES: raise HSAEError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
+    if context_size < 2: raise HSAEError(f"context_size must be at least 2 (BOS + one token), got {context_size}")
+    site, tok = ActivationSite(lm.model, layer), lm.tokenizer
+    bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
+    identity = dict(model=lm.name, layer=layer, hook_name=site.hook_name, d_in=lm.d_model, context_size=context_size,
+                    dtype=dtype, text_source=corpus.describe(), seqs_per_shard=seqs_per_shard, bos_token_id=bos,
+                    lm_dtype=str(next(lm.model.parameters()).dtype).removeprefix("torch."))
+    if out_dir.exists(): lock_folder(out_dir, "cache folder")   # one harvester per folder (a new one locks at its first shard)
+    try: return _harvest_into(lm, corpus, out_dir, site, identity, n_tokens, context_size, batch_size, seqs_per_shard, dtype, progress)
+    finally: unlock_folder(out_dir)
 
 # %% ../nbs/05a_cache.ipynb #cf6b78fd
 def check_cache_folder(out_dir, **identity) -> Path:
