@@ -31,7 +31,7 @@ def _run(func, argv=None):
     except HSAEError as e:
         print(f"error: {e}", file=sys.stderr); sys.exit(2)
 
-# %% ../nbs/09_cli.ipynb #87ba6ccf
+# %% ../nbs/09_cli.ipynb #93098c09
 @call_parse
 def hsae_cache(
     out: str = None,                 # cache directory to create, extend or resume (default: under $HSAE_NB_CACHE/activations)
@@ -53,6 +53,12 @@ def hsae_cache(
     threads: int = None,             # torch CPU threads (default: torch's choice)
     quiet: bool = False):            # no progress bar
     "Harvest a language model's residual-stream activations into a resumable, checksummed shard cache."
+    return _cache(**locals())
+
+# %% ../nbs/09_cli.ipynb #fd7e2af8
+def _cache(out, model, layer, files, dataset, config, split, text_column, packages, tokens, context_size, batch_size,
+        seqs_per_shard, dtype, lm_dtype, device, threads, quiet):
+    "The work of `hsae_cache`, its flags already parsed (the documented interface stays in `hsae_cache`)."
     import torch
     from hsae_nb.core import HSAEError
     from hsae_nb.data import load_lm, lm_config, open_corpus, cache_root
@@ -99,7 +105,7 @@ def _one_or_per_level(text, conv, flag: str):
     vals = _parse_list(text, conv, flag)
     return vals[0] if len(vals) == 1 else vals
 
-# %% ../nbs/09_cli.ipynb #39f70105
+# %% ../nbs/09_cli.ipynb #5db77fd0
 @call_parse
 def hsae_train(
     cache: str,                      # activation cache made by hsae_cache
@@ -132,10 +138,16 @@ def hsae_train(
     threads: int = None,             # torch CPU threads
     quiet: bool = False):            # no progress bar
     "Train an HSAE (or its post-hoc baseline) on cached activations; writes a SAELens-loadable run folder."
+    return _train(**locals())
+
+# %% ../nbs/09_cli.ipynb #de6afafe
+def _train(cache, run_dir, preset, steps, batch_size, lr, widths, target_l0, rho, perturb_rate, tree, similarity,
+        unassigned, update_every, couple_after, controller, activation, topk_warmup, literal, checkpoint_every,
+        baseline, resume, test_fraction, exclude_positions, seed, kernel, device, threads, quiet):
+    "The work of `hsae_train`, its flags already parsed (the documented interface stays in `hsae_train`)."
     import torch
-    from hsae_nb.core import HSAEError
     from dataclasses import replace
-    from hsae_nb.core import preset as hsae_preset, train_preset, baseline_config, literal_recipe, seed_everything, PRESETS
+    from hsae_nb.core import HSAEError, preset as hsae_preset, train_preset, baseline_config, literal_recipe, seed_everything, PRESETS
     from hsae_nb.model import HSAE
     from hsae_nb.cache import ActivationLoader
     from hsae_nb.trainer import Trainer, level_values
@@ -212,7 +224,7 @@ def _splice_levels(model, loader, n_seq: int) -> list:
 
 def hsae_eval_cli(): _run(hsae_eval)
 
-# %% ../nbs/09_cli.ipynb #e230ba84
+# %% ../nbs/09_cli.ipynb #95825c71
 @call_parse
 def hsae_eval(
     run_dir: str,                    # run folder written by the trainer
@@ -229,17 +241,41 @@ def hsae_eval(
     geometry: int = 0,               # (sibling, sibling, distant) triples for the sibling-geometry score (0 = skip)
     threads: int = None):            # torch CPU threads
     "Evaluate HSAE run folders: per-level SAE metrics, hierarchy metrics, optional LM splicing; writes metrics.json."
-    import torch
-    from hsae_nb.core import HSAEError
-    import pandas as pd
+    return _eval(**locals())
+
+# %% ../nbs/09_cli.ipynb #7f934e79
+def _eval_extras(rd, model, loader, on: dict, splice: int, autointerp: int, the_judge, geometry: int) -> dict:
+    "What hsae_eval adds to a run's metrics.json beside the metrics: the data it was scored on, kept results, and what was asked."
+    kept = _kept_results(rd, on)                 # e.g. an earlier --splice, when this call only adds --autointerp
+    if kept: print(f"{rd}: keeping {', '.join(kept)} from the previous evaluation on the same data")
+    extra = {**kept, "data": on}
+    if splice: extra["lm"] = _splice_levels(model, loader, splice)
+    if autointerp:
+        from hsae_nb.autointerp import hierarchy_autointerp
+        from hsae_nb.viewer import Forest
+        extra["autointerp"] = hierarchy_autointerp(Forest.from_run(rd), the_judge, autointerp, out=Path(rd) / "autointerp.jsonl")
+        print(f"{rd}: judge says Yes to {extra['autointerp']['pairs']['yes_rate']:.3f} of forest pairs, "
+              f"{extra['autointerp']['control']['yes_rate']:.3f} of control pairs (exchanges in autointerp.jsonl)")
+    if geometry:
+        from hsae_nb.geometry import sibling_triples, firing_inputs, geometry_score
+        from hsae_nb.viewer import Forest
+        tri = sibling_triples(Forest.from_model(model), geometry)
+        extra["geometry"] = geometry_score(firing_inputs(model, loader, [g for t in tri for g in t], progress=False), tri)
+        print(f"{rd}: sibling geometry {extra['geometry']['score']:.3f} over {extra['geometry']['triples']} triples (< 1: siblings fire closer together)")
+    return extra
+
+# %% ../nbs/09_cli.ipynb #fef4c8c0
+def _eval(run_dir, against, cache, split, test_fraction, batch_size, max_batches, splice, autointerp, judge,
+        judge_key_env, geometry, threads):
+    "The work of `hsae_eval`, its flags already parsed (the documented interface stays in `hsae_eval`)."
+    import torch, pandas as pd
+    from hsae_nb.core import HSAEError, check_writable
     from hsae_nb.model import HSAE
-    from hsae_nb.core import read_json
     from hsae_nb.cache import ActivationLoader
     from hsae_nb.metrics import evaluate, save_metrics, results_table
     if threads: torch.set_num_threads(threads)
     if batch_size < 1: raise HSAEError(f"--batch-size must be at least 1, got {batch_size}")
-    runs = [run_dir] + ([against] if against else [])
-    from hsae_nb.core import check_writable
+    runs, rows = [run_dir] + ([against] if against else []), {}
     for rd in runs: check_writable(rd, "run folder")             # metrics.json goes there: fail before the evaluation
     if autointerp:                                   # checked before any evaluation work
         from hsae_nb.contexts import contexts_current
@@ -253,29 +289,13 @@ def hsae_eval(
         diff = {k: (plans[0][k], plans[1][k]) for k in plans[0] if plans[0][k] != plans[1][k]}
         raise HSAEError(f"{run_dir} and {against} would be scored on different vectors ({diff}); pass --cache and --test-fraction "
                         "to evaluate both on one split" + (" (their excluded positions differ too: train them alike)" if "exclude_positions" in diff else ""))
-    rows = {}
     for rd, plan in zip(runs, plans):
         model, cdir, tf = HSAE.load(rd), plan["cache_dir"], plan["test_fraction"]
         loader = ActivationLoader(cdir, batch_size, split=split, test_fraction=tf, clamp_batch=True,
                                   exclude_positions=plan["exclude_positions"])   # as in training
         ev = evaluate(model, loader.one_pass(), max_batches)          # every vector of the split once
         on = dict(cache_dir=str(cdir), split=split, test_fraction=tf)
-        kept = _kept_results(rd, on)                 # e.g. an earlier --splice, when this call only adds --autointerp
-        if kept: print(f"{rd}: keeping {', '.join(kept)} from the previous evaluation on the same data")
-        extra = {**kept, "data": on}
-        if splice: extra["lm"] = _splice_levels(model, loader, splice)
-        if autointerp:
-            from hsae_nb.autointerp import hierarchy_autointerp
-            from hsae_nb.viewer import Forest
-            extra["autointerp"] = hierarchy_autointerp(Forest.from_run(rd), the_judge, autointerp, out=Path(rd) / "autointerp.jsonl")
-            print(f"{rd}: judge says Yes to {extra['autointerp']['pairs']['yes_rate']:.3f} of forest pairs, "
-                  f"{extra['autointerp']['control']['yes_rate']:.3f} of control pairs (exchanges in autointerp.jsonl)")
-        if geometry:
-            from hsae_nb.geometry import sibling_triples, firing_inputs, geometry_score
-            from hsae_nb.viewer import Forest
-            tri = sibling_triples(Forest.from_model(model), geometry)
-            extra["geometry"] = geometry_score(firing_inputs(model, loader, [g for t in tri for g in t], progress=False), tri)
-            print(f"{rd}: sibling geometry {extra['geometry']['score']:.3f} over {extra['geometry']['triples']} triples (< 1: siblings fire closer together)")
+        extra = _eval_extras(rd, model, loader, on, splice, autointerp, the_judge if autointerp else None, geometry)
         save_metrics(rd, ev, extra)
         rows[Path(rd).name] = ev
         print(f"{rd}: {ev.n_tokens:,} held-out vectors")
