@@ -239,12 +239,13 @@ def hsae_eval(
     judge: str = "smollm2-135m",     # the judge: a Hugging Face model name or folder, or an OpenAI-compatible URL (…/v1)
     judge_key_env: str = "OPENAI_API_KEY",  # environment variable holding the URL judge's API key (never printed)
     geometry: int = 0,               # (sibling, sibling, distant) triples for the sibling-geometry score (0 = skip)
+    semantic: int = 0,               # pairs per group for the embedding judge, calibrated first (0 = skip; needs contexts.json)
     threads: int = None):            # torch CPU threads
     "Evaluate HSAE run folders: per-level SAE metrics, hierarchy metrics, optional LM splicing; writes metrics.json."
     return _eval(**locals())
 
 # %% ../nbs/09_cli.ipynb #7f934e79
-def _eval_extras(rd, model, loader, on: dict, splice: int, autointerp: int, the_judge, geometry: int) -> dict:
+def _eval_extras(rd, model, loader, on: dict, splice: int, autointerp: int, the_judge, geometry: int, semantic: int = 0) -> dict:
     "What hsae_eval adds to a run's metrics.json beside the metrics: the data it was scored on, kept results, and what was asked."
     kept = _kept_results(rd, on)                 # e.g. an earlier --splice, when this call only adds --autointerp
     if kept: print(f"{rd}: keeping {', '.join(kept)} from the previous evaluation on the same data")
@@ -262,11 +263,17 @@ def _eval_extras(rd, model, loader, on: dict, splice: int, autointerp: int, the_
         tri = sibling_triples(Forest.from_model(model), geometry)
         extra["geometry"] = geometry_score(firing_inputs(model, loader, [g for t in tri for g in t], progress=False), tri)
         print(f"{rd}: sibling geometry {extra['geometry']['score']:.3f} over {extra['geometry']['triples']} triples (< 1: siblings fire closer together)")
+    if semantic:
+        from hsae_nb.semantic import semantic_check
+        from hsae_nb.viewer import Forest
+        s = extra["semantic"] = semantic_check(Forest.from_run(rd), n=semantic)
+        print(f"{rd}: embedding judge calibration AUC {s['calibration']['auc']:.3f} ({'able' if s['able'] else 'unable'} to judge); "
+              f"forest vs control AUC {s['forest_vs_control']['auc']:.3f}")
     return extra
 
 # %% ../nbs/09_cli.ipynb #fef4c8c0
 def _eval(run_dir, against, cache, split, test_fraction, batch_size, max_batches, splice, autointerp, judge,
-        judge_key_env, geometry, threads):
+        judge_key_env, geometry, semantic, threads):
     "The work of `hsae_eval`, its flags already parsed (the documented interface stays in `hsae_eval`)."
     import torch, pandas as pd
     from hsae_nb.core import HSAEError, check_writable
@@ -277,11 +284,12 @@ def _eval(run_dir, against, cache, split, test_fraction, batch_size, max_batches
     if batch_size < 1: raise HSAEError(f"--batch-size must be at least 1, got {batch_size}")
     runs, rows = [run_dir] + ([against] if against else []), {}
     for rd in runs: check_writable(rd, "run folder")             # metrics.json goes there: fail before the evaluation
-    if autointerp:                                   # checked before any evaluation work
+    if autointerp or semantic:                       # checked before any evaluation work
         from hsae_nb.contexts import contexts_current
         missing = [rd for rd in runs if not contexts_current(rd)]
-        if missing: raise HSAEError(f"--autointerp shows the judge each feature's contexts: run hsae_view on {missing} first "
+        if missing: raise HSAEError(f"--autointerp and --semantic read each feature's contexts: run hsae_view on {missing} first "
                                     "(their contexts.json is missing or was computed from other weights)")
+    if autointerp:
         from hsae_nb.autointerp import make_judge
         the_judge = make_judge(judge, key_env=judge_key_env)
     plans = [_eval_data(rd, cache, test_fraction) for rd in runs]
@@ -295,7 +303,7 @@ def _eval(run_dir, against, cache, split, test_fraction, batch_size, max_batches
                                   exclude_positions=plan["exclude_positions"])   # as in training
         ev = evaluate(model, loader.one_pass(), max_batches)          # every vector of the split once
         on = dict(cache_dir=str(cdir), split=split, test_fraction=tf)
-        extra = _eval_extras(rd, model, loader, on, splice, autointerp, the_judge if autointerp else None, geometry)
+        extra = _eval_extras(rd, model, loader, on, splice, autointerp, the_judge if autointerp else None, geometry, semantic)
         save_metrics(rd, ev, extra)
         rows[Path(rd).name] = ev
         print(f"{rd}: {ev.n_tokens:,} held-out vectors")
