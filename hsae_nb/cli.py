@@ -289,9 +289,8 @@ def _eval(run_dir, against, cache, split, test_fraction, batch_size, max_batches
         missing = [rd for rd in runs if not contexts_current(rd)]
         if missing: raise HSAEError(f"--autointerp and --semantic read each feature's contexts: run hsae_view on {missing} first "
                                     "(their contexts.json is missing or was computed from other weights)")
-    if autointerp:
-        from hsae_nb.autointerp import make_judge
-        the_judge = make_judge(judge, key_env=judge_key_env)
+    from hsae_nb.autointerp import make_judge
+    the_judge = make_judge(judge, key_env=judge_key_env) if autointerp else None
     plans = [_eval_data(rd, cache, test_fraction) for rd in runs]
     if len(plans) == 2 and plans[0] != plans[1]:                   # one table row per run: the rows must be on the same vectors
         diff = {k: (plans[0][k], plans[1][k]) for k in plans[0] if plans[0][k] != plans[1][k]}
@@ -303,7 +302,7 @@ def _eval(run_dir, against, cache, split, test_fraction, batch_size, max_batches
                                   exclude_positions=plan["exclude_positions"])   # as in training
         ev = evaluate(model, loader.one_pass(), max_batches)          # every vector of the split once
         on = dict(cache_dir=str(cdir), split=split, test_fraction=tf)
-        extra = _eval_extras(rd, model, loader, on, splice, autointerp, the_judge if autointerp else None, geometry, semantic)
+        extra = _eval_extras(rd, model, loader, on, splice, autointerp, the_judge, geometry, semantic)
         save_metrics(rd, ev, extra)
         rows[Path(rd).name] = ev
         print(f"{rd}: {ev.n_tokens:,} held-out vectors")
