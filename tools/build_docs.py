@@ -32,11 +32,12 @@ def scrub(text: str) -> str:
 
 def scrub_outputs(nb) -> None:
     "Scrub the text of every output of a notebook (a dict or execnb's AttrDict) in place."
+    lines = lambda v: scrub("".join(v)).splitlines(keepends=True)      # kept as a list of lines, as notebooks store text
     for c in nb["cells"]:
         for o in c.get("outputs", []):
-            if "text" in o: o["text"] = scrub("".join(o["text"]))
+            if "text" in o: o["text"] = lines(o["text"])
             for k, v in o.get("data", {}).items():
-                if k.startswith("text/"): o["data"][k] = scrub("".join(v))
+                if k.startswith("text/"): o["data"][k] = lines(v)
 
 
 def run(path: Path, out: Path | None = None, slow: bool = False) -> Path:
