@@ -13,16 +13,12 @@ from .core import HSAEError
 __all__ = ['geometry_score']
 
 # %% ../nbs/12_geometry.ipynb #62e8ea04
-def _root(forest, g):
-    path = forest.path_to_root(g)
-    return path[0] if path else g
-
 def sibling_triples(forest, n: int, seed: int = 0) -> list:
     "n random (sibling a, sibling b, distant c) triples of global ids: a, b share a parent; c sits in another root's tree."
     rng = random.Random(seed)
     families = [cs for p in forest.graph.nodes if len(cs := forest.children(p)) >= 2]
     if not families: raise HSAEError("no feature has two children: the forest has no siblings")
-    root = {g: _root(forest, g) for g in forest.graph.nodes}     # once: every triple needs a whole level's roots
+    root = {g: forest.root(g) for g in forest.graph.nodes}     # once: every triple needs a whole level's roots
     out = []
     for _ in range(20 * n):
         if len(out) == n: break

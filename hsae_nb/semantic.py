@@ -84,16 +84,12 @@ def pair_score(A: torch.Tensor, B: torch.Tensor) -> float:
     return float(F.cosine_similarity(A.mean(0), B.mean(0), dim=0))
 
 # %% ../nbs/11a_semantic.ipynb #ac345c5d
-def _root(forest, g) -> int:
-    path = forest.path_to_root(g)
-    return path[0] if path else g
-
 def calibration_pairs(forest, n: int, seed: int = 0, min_contexts: int = 6) -> tuple:
     "([gid] related to themselves, [(a, b)] unrelated: different roots), n each, among features with min_contexts contexts."
     rng = random.Random(seed)
     ok = [g for g in forest.graph.nodes if len(forest.contexts.get(g, [])) >= min_contexts]
     if len(ok) < 2: raise HSAEError(f"fewer than 2 features have {min_contexts} contexts: compute contexts first (hsae_view)")
-    root = {g: _root(forest, g) for g in ok}
+    root = {g: forest.root(g) for g in ok}
     related, unrelated = rng.sample(ok, min(n, len(ok))), []
     for _ in range(50 * n):
         if len(unrelated) == n: break

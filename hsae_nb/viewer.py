@@ -97,6 +97,11 @@ def path_to_root(self: Forest, gid: int) -> list:
     while (p := self.parent(path[-1])) is not None: path.append(p)
     return path
 
+@patch
+def root(self: Forest, gid: int) -> int:
+    "The feature at the top of gid's tree (gid itself when it has no parent)."
+    return self.path_to_root(gid)[-1]
+
 # %% ../nbs/08_viewer.ipynb #7d0089fe
 @patch
 def subtree(self: Forest, gid: int) -> nx.DiGraph:
