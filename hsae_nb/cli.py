@@ -194,7 +194,7 @@ def _eval_data(run_dir, cache, test_fraction) -> dict:
     tf = test_fraction if test_fraction is not None else data.get("test_fraction") or 0.05
     return dict(cache_dir=str(Path(cdir).resolve()), test_fraction=tf, exclude_positions=list(data.get("exclude_positions", ())))
 
-_EVAL_EXTRAS = ("lm", "autointerp", "geometry")      # hsae_eval's optional results, each computed only when asked for
+_EVAL_EXTRAS = ("lm", "autointerp", "geometry", "semantic")      # hsae_eval's optional results, each computed only when asked for
 
 def _kept_results(run_dir, data: dict) -> dict:
     "Optional results of an earlier evaluation of the same model on the same data (none if the model was saved since)."
@@ -251,22 +251,21 @@ def _eval_extras(rd, model, loader, on: dict, splice: int, autointerp: int, the_
     if kept: print(f"{rd}: keeping {', '.join(kept)} from the previous evaluation on the same data")
     extra = {**kept, "data": on}
     if splice: extra["lm"] = _splice_levels(model, loader, splice)
+    from hsae_nb.viewer import Forest
+    forest = Forest.from_run(rd) if autointerp or semantic else None     # contexts.json read once for both judges
     if autointerp:
         from hsae_nb.autointerp import hierarchy_autointerp
-        from hsae_nb.viewer import Forest
-        extra["autointerp"] = hierarchy_autointerp(Forest.from_run(rd), the_judge, autointerp, out=Path(rd) / "autointerp.jsonl")
+        extra["autointerp"] = hierarchy_autointerp(forest, the_judge, autointerp, out=Path(rd) / "autointerp.jsonl")
         print(f"{rd}: judge says Yes to {extra['autointerp']['pairs']['yes_rate']:.3f} of forest pairs, "
               f"{extra['autointerp']['control']['yes_rate']:.3f} of control pairs (exchanges in autointerp.jsonl)")
     if geometry:
         from hsae_nb.geometry import sibling_triples, firing_inputs, geometry_score
-        from hsae_nb.viewer import Forest
         tri = sibling_triples(Forest.from_model(model), geometry)
         extra["geometry"] = geometry_score(firing_inputs(model, loader, [g for t in tri for g in t], progress=False), tri)
         print(f"{rd}: sibling geometry {extra['geometry']['score']:.3f} over {extra['geometry']['triples']} triples (< 1: siblings fire closer together)")
     if semantic:
         from hsae_nb.semantic import semantic_check
-        from hsae_nb.viewer import Forest
-        s = extra["semantic"] = semantic_check(Forest.from_run(rd), n=semantic)
+        s = extra["semantic"] = semantic_check(forest, n=semantic)
         print(f"{rd}: embedding judge calibration AUC {s['calibration']['auc']:.3f} ({'able' if s['able'] else 'unable'} to judge); "
               f"forest vs control AUC {s['forest_vs_control']['auc']:.3f}")
     return extra
