@@ -39,7 +39,7 @@ def main():
         r = res["runs"].get(name, {})
         if emb is not None:
             t0 = time.time()
-            r = semantic_check(forest, emb, n=a.n, seed=a.seed)
+            r = {**r, **semantic_check(forest, emb, n=a.n, seed=a.seed)}      # judges calibrated before on this run stay
             r["seconds"] = round(time.time() - t0, 1)
             print(name, json.dumps({k: r[k] for k in ("calibration", "forest", "siblings", "control", "forest_vs_control")}))
         cfg = read_json(Path(run) / "config.json")

