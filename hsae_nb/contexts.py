@@ -51,16 +51,15 @@ def feature_positions(model: HSAE, loader: ActivationLoader, n_top: int = 10, n_
 def _row_to_seq(loader, row: int):
     "Global vector row -> (shard index, sequence in shard, token position in the sequence (BOS = 0))."
     s = int(torch.searchsorted(loader.offsets, torch.tensor(row), right=True)) - 1
-    per_seq = loader.manifest["context_size"] - 1
     local = row - int(loader.offsets[s])
-    return s, local // per_seq, local % per_seq + 1
+    return s, local // loader.per_seq, local % loader.per_seq + 1
 
 # %% ../nbs/08_contexts.ipynb #b5ee30da
 @torch.no_grad()
 def build_contexts(model: HSAE, loader: ActivationLoader, tokenizer, positions: list, before: int = 12, after: int = 4,
                    progress: bool = True) -> dict:
     "{global feature id: [context dicts]} from the positions of `feature_positions`."
-    per_seq, shards, offs = loader.manifest["context_size"] - 1, {}, model.hierarchy.offsets
+    per_seq, shards, offs = loader.per_seq, {}, model.hierarchy.offsets
     def shard(s):
         if s not in shards:
             if len(shards) > 4: shards.pop(next(iter(shards)))

@@ -266,14 +266,12 @@ def _undefined_ev() -> float:
 
 # %% ../nbs/06_trainer.ipynb #ec687e51
 @patch
-def _log_row(self: Trainer, stats: list, lams: list):
-    "The history row of this step from its reduced statistics [l0 (L), mse (L), pc (L-1), variance, loss, aux] and λ before the update."
-    L = len(self.controllers)
-    l0, mse, pc = stats[:L], stats[L:2 * L], stats[2 * L:3 * L - 1]
+def _log_row(self: Trainer, l0: list, mse: list, pc: list, var: float, loss: float, aux: float, lams: list):
+    "The history row of this step from its statistics reduced over processes, and λ before the controllers' update."
     forest = self.model.hierarchy.stats()
-    self._log(dict(step=self.step, lr=self.opt.param_groups[0]["lr"], loss=stats[-2], aux=stats[-1], skipped=self.skipped,
+    self._log(dict(step=self.step, lr=self.opt.param_groups[0]["lr"], loss=loss, aux=aux, skipped=self.skipped,
                    **level_columns("l0", l0), **level_columns("mse", mse),
-                   **level_columns("ev", [1 - v / stats[-3] if stats[-3] > 0 else _undefined_ev() for v in mse]),
+                   **level_columns("ev", [1 - v / var if var > 0 else _undefined_ev() for v in mse]),
                    **level_columns("lambda", lams),
                    **level_columns("dead", [float((s > self.tcfg.dead_window).float().mean()) for s in self.since_fired]),
                    **level_columns("revived", self.revived),
@@ -313,7 +311,7 @@ def _after_step(self: Trainer, x_BD, out, aux):
     trim = max(self.tcfg.trim_floor, 1 - authority)
     if trim > 0 and self.tcfg.threshold_trim > 0: self._trim_thresholds(l0, trim)
     self.step += 1
-    if self.step % self.tcfg.log_every == 0 or self.step == 1: self._log_row(stats, lams)
+    if self.step % self.tcfg.log_every == 0 or self.step == 1: self._log_row(l0, mse, pc, *stats[-3:], lams)
 
 # %% ../nbs/06_trainer.ipynb #13cb8246
 @patch
