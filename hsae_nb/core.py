@@ -25,6 +25,12 @@ SHAPE_LEGEND = {
     "C": "features of the child level (n_{l+1})",
     "K": "active entries (nonzero activations) gathered from a [B, F] matrix",
     "U": "distinct (row, parent) slots touched by the structural loss",
+    "E": "entries of a sparse pattern: the active and near-threshold (row, feature) pairs of a batch",
+    "N": "rows of a stack of vectors (a cache's, or one decoder's rows where no level is meant)",
+    "G": "nested groups of a Matryoshka dictionary",
+    "S": "sequences of tokens",
+    "T": "token positions in a sequence",
+    "V": "the language model's vocabulary",
 }
 
 # %% ../nbs/00_core.ipynb #132dbcb9
