@@ -21,7 +21,7 @@ def main():
     ap.add_argument("runs", nargs="+", help="run folders, each optionally =NAME (the key in the JSON)")
     ap.add_argument("--n", type=int, default=200, help="pairs per group for the embedding judge")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--llm", default="", help="comma-separated judges to calibrate (make_judge specs), e.g. smollm2-135m")
+    ap.add_argument("--llm", default="", help="comma-separated judges to calibrate (make_judge specs, each optionally =NAME), e.g. smollm2-135m")
     ap.add_argument("--llm-n", type=int, default=50, help="known pairs of each kind per LLM judge")
     ap.add_argument("--no-embedding", action="store_true", help="keep each run's embedding-judge entry; only calibrate --llm judges")
     ap.add_argument("--threads", type=int, default=2)
@@ -48,7 +48,11 @@ def main():
         if a.llm:
             from hsae_nb.autointerp import make_judge
             done = {c["judge"]: c for c in r.get("llm_calibration", [])}          # judges calibrated before stay
-            for j in a.llm.split(","): done[j] = judge_calibration(forest, make_judge(j), n=a.llm_n, seed=a.seed, progress=True)
+            for j in a.llm.split(","):
+                spec, _, label = j.partition("=")                               # SPEC=NAME: a folder judge under a readable name
+                cal = judge_calibration(forest, make_judge(spec), n=a.llm_n, seed=a.seed, progress=True)
+                name_j = label or cal["judge"]
+                done[name_j] = {**cal, "judge": name_j}
             r["llm_calibration"] = list(done.values())
             print(name, json.dumps(r["llm_calibration"]))
         res["runs"][name] = r
