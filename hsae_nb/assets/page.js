@@ -6,7 +6,6 @@
 const kids = {}, par = {};
 D.edges.forEach(([p, c]) => { (kids[p] = kids[p] || []).push(c); par[c] = p; });
 let P = null;                  // {panels, labels, fires}, once unpacked
-let current = null;            // the feature whose dashboard is shown: the latest click wins
 
 function esc(s) {
   return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -54,7 +53,6 @@ function openNode(g) {
 }
 
 function select(g) {
-  current = g;
   document.querySelectorAll(".node.sel").forEach((x) => x.classList.remove("sel"));
   document.querySelectorAll('.node[data-id="' + g + '"]').forEach((x) => x.classList.add("sel"));
   document.getElementById("dash").innerHTML = P.panels[g] || "<i>no dashboard</i>";
