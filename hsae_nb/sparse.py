@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_sparse.ipynb #10676011
 from __future__ import annotations
-import warnings, weakref
+import warnings
 from typing import NamedTuple, Sequence
 import torch
 from .core import HSAEError, KERNELS, per_level
@@ -53,24 +53,17 @@ class Pattern(NamedTuple):
         return torch.zeros(self.shape, dtype=vals.dtype, device=vals.device).index_put((self.rows, self.cols), vals)
 
 # %% ../nbs/04a_sparse.ipynb #1c43728d
-_TRANSPOSED = {}      # id(parameter) -> (weakref, (version, data_ptr), contiguous transpose)
-
-def _transposed(W_ND: torch.Tensor) -> torch.Tensor:
-    "W.T made contiguous, reused while a parameter is unchanged (decode, perturbation and structural loss all need it)."
-    if not isinstance(W_ND, torch.nn.Parameter): return W_ND.T.contiguous()
-    stamp = (W_ND._version, W_ND.data_ptr())          # any in-place update (optimiser, renorm) bumps the version
-    hit = _TRANSPOSED.get(id(W_ND))
-    if hit is None or hit[0]() is not W_ND or hit[1] != stamp:
-        if len(_TRANSPOSED) > 64:                      # forget parameters that no longer exist
-            for k in [k for k, v in _TRANSPOSED.items() if v[0]() is None]: del _TRANSPOSED[k]
-        hit = (weakref.ref(W_ND), stamp, W_ND.detach().T.contiguous()); _TRANSPOSED[id(W_ND)] = hit
-    return hit[2]
-
 def _sampled(pat: Pattern, A_BD, B_ND) -> torch.Tensor:
     "Row-wise dot products A[row]·B[col] at every entry of the pattern (SDDMM), [E]."
     if pat.nnz == 0: return A_BD.new_zeros(0)
-    out = torch.sparse.sampled_addmm(pat.csr(A_BD.new_zeros(pat.nnz)), A_BD.contiguous(), _transposed(B_ND), beta=0.0)
+    # the kernel wants its second factor as [D, N] and makes the transpose of that contiguous: hand it the view B.T
+    # of a contiguous B, and that is B itself (a contiguous [D, N] copy would be transposed back, copied, every call)
+    out = torch.sparse.sampled_addmm(pat.csr(A_BD.new_zeros(pat.nnz)), A_BD.contiguous(), B_ND.contiguous().T, beta=0.0)
     return out.values()
+
+def _mm(csr, dense) -> torch.Tensor:
+    "csr @ dense into a fresh tensor (torch's out-of-place CPU product zero-fills a result, then copies it once more)."
+    return dense.new_empty(csr.shape[0], dense.shape[1]).addmm_(csr, dense, beta=0)
 
 def _fp32(t: torch.Tensor):
     "Autocast off: the sparse kernels run in fp32 also under bf16 autocast (cuSPARSE's SDDMM wants matching dtypes)."
@@ -78,28 +71,39 @@ def _fp32(t: torch.Tensor):
 
 # %% ../nbs/04a_sparse.ipynb #6ea84eed
 class SpMM(torch.autograd.Function):
-    """Y = A W with A given by (vals, pattern); Σ_i c_ki ||W_i||² for K coefficient rows; and K' zero outputs
-    whose gradient g_k pulls row idx_k of W along the vector r_k (a dot product W[idx_k]·r_k whose value is known)."""
+    """Y_k = A_k W for every block k (A_k given by its values and pattern); Σ_i c_ki ||W_i||² for K coefficient rows;
+    and one zero per pulled row, whose gradient g pulls row idx of W along a vector r (a dot product W[idx]·r whose
+    value the caller has). W's gradient is one dense tensor: each block's product is added into it in place."""
     @staticmethod
-    def forward(ctx, vals, W_ND, pat: Pattern, coef_KN, pull_idx, pull_KD):
-        vals = vals.float()
+    def forward(ctx, W_ND, pats, coef_KN, pulls, *vals):
+        ctx.set_materialize_grads(False)                  # an unused block gets no [B, D] of zeros
+        vals = [v.float() for v in vals]
         with _fp32(W_ND):
             sqn_N = torch.linalg.vector_norm(W_ND, dim=-1).square() if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
-            ctx.save_for_backward(vals, W_ND, coef_KN, sqn_N, pull_idx, pull_KD); ctx.pat = pat
-            return pat.csr(vals) @ W_ND, coef_KN @ sqn_N, W_ND.new_zeros(len(pull_idx))
+            ctx.save_for_backward(W_ND, coef_KN, sqn_N, *vals); ctx.pats, ctx.pulls = pats, pulls
+            outs = [_mm(p.csr(v), W_ND) for p, v in zip(pats, vals)]
+            return (*outs, coef_KN @ sqn_N, W_ND.new_zeros(sum(len(i) for i, _ in pulls)))
 
     @staticmethod
-    def backward(ctx, g_BD, g_K, g_pull):
-        vals, W_ND, coef_KN, sqn_N, pull_idx, pull_KD = ctx.saved_tensors; pat = ctx.pat
-        g_BD, g_K, g_pull = g_BD.float(), g_K.float(), g_pull.float()
-        g_vals = _sampled(pat, g_BD, W_ND) if ctx.needs_input_grad[0] else None
-        g_W = None
-        if ctx.needs_input_grad[1]:
-            g_W = pat.csr_t(vals) @ g_BD
-            if len(coef_KN): g_W.addcmul_(W_ND, (2 * g_K @ coef_KN)[:, None])   # the norm terms, into the same tensor
-            if len(pull_idx): g_W.index_add_(0, pull_idx, pull_KD * g_pull[:, None])   # and the dot-product terms
-        g_coef = g_K[:, None] * sqn_N if ctx.needs_input_grad[3] else None
-        return g_vals, g_W, None, g_coef, None, None
+    def backward(ctx, *grads):
+        W_ND, coef_KN, sqn_N, *vals = ctx.saved_tensors
+        g_outs, g_K, g_pull = grads[:-2], grads[-2], grads[-1]
+        g_vals, g_W = [None] * len(vals), None
+        for k, (pat, v, g) in enumerate(zip(ctx.pats, vals, g_outs)):
+            if g is None: continue
+            g = g.float()
+            if ctx.needs_input_grad[4 + k]: g_vals[k] = _sampled(pat, g, W_ND)
+            if ctx.needs_input_grad[0]:                   # blocks add into one tensor: no concatenated [ΣB, D] gradient
+                if g_W is None: g_W = _mm(pat.csr_t(v), g)
+                else: g_W.addmm_(pat.csr_t(v), g)
+        if ctx.needs_input_grad[0]:
+            if g_W is None: g_W = torch.zeros_like(W_ND)
+            if g_K is not None and len(coef_KN): g_W.addcmul_(W_ND, (2 * g_K.float() @ coef_KN)[:, None])   # the norm terms
+            if g_pull is not None and len(g_pull):                                                          # the dot products
+                for (idx, r_KD), g_p in zip(ctx.pulls, g_pull.float().split([len(i) for i, _ in ctx.pulls])):
+                    g_W.index_add_(0, idx, r_KD * g_p[:, None])
+        g_coef = g_K[:, None] * sqn_N if ctx.needs_input_grad[2] and g_K is not None else None
+        return (g_W, None, g_coef, None, *g_vals)
 
 # %% ../nbs/04a_sparse.ipynb #92c7f4b9
 class SDDMM(torch.autograd.Function):
@@ -114,16 +118,14 @@ class SDDMM(torch.autograd.Function):
     def backward(ctx, g_E):
         X_BD, Wt_ND = ctx.saved_tensors; pat = ctx.pat
         g_E, X_BD = g_E.float(), X_BD.float()
-        g_X = pat.csr(g_E) @ Wt_ND if ctx.needs_input_grad[0] else None
-        g_W = pat.csr_t(g_E) @ X_BD if ctx.needs_input_grad[1] else None
+        g_X = _mm(pat.csr(g_E), Wt_ND) if ctx.needs_input_grad[0] else None
+        g_W = _mm(pat.csr_t(g_E), X_BD) if ctx.needs_input_grad[1] else None
         return g_X, g_W, None, None
 
 # %% ../nbs/04a_sparse.ipynb #991d678f
 def spmm(vals, W_ND, pat: Pattern, norm_coef_KN=None):
     "[B, D] = Σ over the entries of each row of vals·W[col]; with `norm_coef_KN` also the [K] sums Σ_i c_ki ||W_i||²."
-    none = torch.zeros(0, dtype=torch.long, device=W_ND.device)
-    out, sums, _ = SpMM.apply(vals, W_ND, pat, W_ND.new_zeros(0, len(W_ND)) if norm_coef_KN is None else norm_coef_KN,
-                              none, W_ND.new_zeros(0, W_ND.shape[1]))
+    out, sums, _ = SpMM.apply(W_ND, [pat], W_ND.new_zeros(0, len(W_ND)) if norm_coef_KN is None else norm_coef_KN, [], vals)
     return out if norm_coef_KN is None else (out, sums)
 
 def sddmm(X_BD, Wt_ND, pat: Pattern, known=None) -> torch.Tensor:
@@ -191,18 +193,10 @@ def _at(mask, pat: Pattern) -> torch.Tensor:
     "A [n] or [B, n] 0/1 mask read at every entry of the pattern."
     return mask[pat.cols] if mask.ndim == 1 else mask[pat.rows, pat.cols]
 
-class StandIns(NamedTuple):
-    "The child entries standing in for substituted parents, as a block over only the rows that hold any."
-    vals: torch.Tensor      # [E'] their activations
-    local: torch.Tensor     # [E'] row of each entry within the block
-    cols: torch.Tensor      # [E'] child feature
-    rows: torch.Tensor      # [R] batch row of each block row
-
-def stand_ins(sub: Substitution, sa_c: SparseActs) -> StandIns:
-    "The child entries standing in for substituted parents (decoded into R rows, not B: few rows hold any)."
+def stand_ins(sub: Substitution, sa_c: SparseActs) -> tuple:
+    "(activations, pattern) of the child entries standing in for substituted parents: a [B, C] block, decoded on its own."
     idx = (_at(sub.child_on, sa_c.pat) > 0).nonzero().flatten()
-    rows, local = torch.unique_consecutive(sa_c.pat.rows[idx], return_inverse=True)     # entries are sorted by row
-    return StandIns(Take.apply(sa_c.acts, idx), local, sa_c.pat.cols[idx], rows)
+    return Take.apply(sa_c.acts, idx), Pattern.build(sa_c.pat.rows[idx], sa_c.pat.cols[idx], sa_c.shape)   # still sorted by row
 
 # %% ../nbs/04a_sparse.ipynb #6065eda8
 class PCStats(NamedTuple):
@@ -284,14 +278,13 @@ def pc_stats_all(sa: Sequence[SparseActs], gf: GlobalForest) -> list:
 
 # %% ../nbs/04a_sparse.ipynb #9d00f3a3
 class DecoderUses:
-    "Every block of entries one level's decoder multiplies this step, stacked into one sparse product."
-    def __init__(self): self.vals, self.rows, self.cols, self.sizes, self.coefs, self.pull_idx, self.pull_rows = [], [], [], [], [], [], []
+    "Every use of one level's decoder this step — blocks of entries, norm terms, pulled rows — run as one `SpMM`."
+    def __init__(self): self.vals, self.pats, self.coefs, self.pulls = [], [], [], []
 
-    def add(self, vals, rows, cols, n_rows: int) -> int:
-        "Register a block (rows sorted, local to it); returns its index in the list `run` returns."
-        self.vals.append(vals); self.rows.append(rows + sum(self.sizes)); self.cols.append(cols)
-        self.sizes.append(n_rows)
-        return len(self.sizes) - 1
+    def add(self, vals, pat: Pattern) -> int:
+        "Register a block of entries (its own [rows, n] pattern); returns its index in the list `run` returns."
+        self.vals.append(vals); self.pats.append(pat)
+        return len(self.pats) - 1
 
     def add_norms(self, coef_N) -> int:
         "Register a term Σ_i c_i ||d_i||²; returns its index in the sums `run` returns."
@@ -300,17 +293,14 @@ class DecoderUses:
 
     def add_pulls(self, idx_K, rows_KD) -> int:
         "Register dot products d[idx_k]·rows_k whose values the caller has: zeros that carry their gradient to d."
-        self.pull_idx.append(idx_K); self.pull_rows.append(rows_KD)
-        return len(self.pull_idx) - 1
+        self.pulls.append((idx_K, rows_KD))
+        return len(self.pulls) - 1
 
     def run(self, W_ND) -> tuple:
-        "One [rows, D] output per block, the norm terms and the pulls, from one product: one dense gradient for the decoder."
-        pat = Pattern.build(torch.cat(self.rows), torch.cat(self.cols), (sum(self.sizes), W_ND.shape[0]))
+        "One [rows, D] output per block, the norm terms and the pulls: one Function, one dense gradient for the decoder."
         coef = torch.stack(self.coefs) if self.coefs else W_ND.new_zeros(0, W_ND.shape[0])
-        idx = torch.cat(self.pull_idx) if self.pull_idx else torch.zeros(0, dtype=torch.long, device=W_ND.device)
-        rows = torch.cat(self.pull_rows) if self.pull_rows else W_ND.new_zeros(0, W_ND.shape[1])
-        out, sums, pulls = SpMM.apply(torch.cat(self.vals), W_ND, pat, coef, idx, rows)
-        return out.split(self.sizes), sums, pulls.split([len(i) for i in self.pull_idx])   # split: one gradient concatenation
+        *outs, sums, pulls = SpMM.apply(W_ND, self.pats, coef, self.pulls, *self.vals)
+        return outs, sums, pulls.split([len(i) for i, _ in self.pulls])
 
 # %% ../nbs/04a_sparse.ipynb #38d1f593
 def _pc_terms(st: PCStats, parent_C, W_p, W_c, uses_p: DecoderUses, uses_c: DecoderUses):
@@ -320,14 +310,13 @@ def _pc_terms(st: PCStats, parent_C, W_p, W_c, uses_p: DecoderUses, uses_c: Deco
     rows_p, rows_c, rows_j, rows_k = (W.index_select(0, i) for W, i in ((W_p, par), (W_c, st.link_child), (W_c, st.sib_j), (W_c, st.sib_k)))
     dots = ((rows_p * rows_c).sum(-1), (rows_j * rows_k).sum(-1))          # link and sibling dot products, once
     return (st, dots, uses_p.add_norms(st.sq_p), uses_c.add_norms(st.sq_c), uses_c.add_pulls(st.link_child, rows_p),
-            uses_p.add_pulls(par, rows_c), uses_c.add_pulls(torch.cat([st.sib_j, st.sib_k]), torch.cat([rows_k, rows_j])))
+            uses_p.add_pulls(par, rows_c), uses_c.add_pulls(st.sib_j, rows_k), uses_c.add_pulls(st.sib_k, rows_j))
 
 def _pc_value(terms, sums_p, sums_c, pulls_p, pulls_c) -> torch.Tensor:
     "The pair's structural loss summed over rows, with its gradient to both decoders through their products."
-    st, (link_dot, sib_dot), norm_p, norm_c, link_c, link_p, sib = terms
-    S = len(st.sib)
+    st, (link_dot, sib_dot), norm_p, norm_c, link_c, link_p, sib_j, sib_k = terms
     link = link_dot + pulls_c[link_c] + pulls_p[link_p]                     # value d_p·d_j, gradient to both rows
-    sib = sib_dot + pulls_c[sib][:S] + pulls_c[sib][S:]
+    sib = sib_dot + pulls_c[sib_j] + pulls_c[sib_k]
     return sums_p[norm_p] + sums_c[norm_c] - 2 * st.link @ link + 2 * st.sib @ sib
 
 def _global_forest(model) -> GlobalForest:
@@ -345,13 +334,9 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
     if give_up_if_dense and too_dense(sa): return None        # the caller takes the dense path for this step
     uses = [DecoderUses() for _ in lv]
     active = [l < L - 1 and subs[l] is not None and subs[l].any for l in range(L)]
-    own = [uses[l].add(s.acts * _at(subs[l].keep, s.pat) if active[l] else s.acts, s.pat.rows, s.pat.cols, B)
-           for l, s in enumerate(sa)]
-    stand_in = [None] * L                                         # children standing in for substituted parents
-    for l in range(L - 1):
-        if active[l]:
-            si = stand_ins(subs[l], sa[l + 1])
-            stand_in[l] = (uses[l + 1].add(si.vals, si.local, si.cols, len(si.rows)), si.rows)
+    own = [uses[l].add(s.acts * _at(subs[l].keep, s.pat) if active[l] else s.acts, s.pat) for l, s in enumerate(sa)]
+    stand_in = [uses[l + 1].add(*stand_ins(subs[l], sa[l + 1])) if active[l] else None   # children standing in for
+                for l in range(L - 1)] + [None]                                               # substituted parents
     pc_terms = []
     if cfg.rho > 0 and L > 1:
         parents = model.hierarchy.parents
@@ -359,8 +344,8 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
                     for l, st in enumerate(pc_stats_all(sa, _global_forest(model)))]
     out, sums, pulls = zip(*[u.run(l.W_dec) for u, l in zip(uses, lv)])
     recon = [out[l][own[l]] + lv[l].b_dec for l in range(L)]
-    for l, s in enumerate(stand_in):
-        if s is not None: recon[l] = recon[l].index_add(0, s[1], out[l + 1][s[0]])
+    for l, blk in enumerate(stand_in):
+        if blk is not None: recon[l] = recon[l] + out[l + 1][blk]
     mse = torch.stack([(r - x_BD).pow(2).sum(-1).mean() for r in recon])
     pc = [_pc_value(t, sums[l], sums[l + 1], pulls[l], pulls[l + 1]) / B for l, t in enumerate(pc_terms)]
     pc = torch.stack(pc) if pc else mse.new_zeros(max(L - 1, 0))
