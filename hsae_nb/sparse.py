@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_sparse.ipynb #10676011
 from __future__ import annotations
-import warnings
+import functools, os, warnings
 from typing import NamedTuple, Sequence
 import torch
 from .core import HSAEError, KERNELS, per_level
@@ -162,19 +162,46 @@ class Take(torch.autograd.Function):
         idx_E, = ctx.saved_tensors
         return g_E.new_zeros(ctx.n).index_add_(0, idx_E, g_E), None
 
+# %% ../nbs/04a_sparse.ipynb #cd66bb28
+SCREEN = os.environ.get("HSAE_SCREEN", "auto")    # "auto" | "bf16" | "fp32": how sparse_encode finds entries on the CPU
+
+@functools.lru_cache(maxsize=None)
+def _cpu_has_amx() -> bool:
+    "Whether this CPU multiplies bf16 in AMX tiles (elsewhere bf16 products can be slower than fp32)."
+    try: return "amx_bf16" in open("/proc/cpuinfo").read()
+    except OSError: return False
+
+def _screen_bf16(x: torch.Tensor) -> bool:
+    "Whether `sparse_encode` screens x's entries in bf16 (`SCREEN`, and for 'auto' the CPU)."
+    if SCREEN not in ("auto", "bf16", "fp32"): raise HSAEError(f"sparse.SCREEN must be 'auto', 'bf16' or 'fp32', got {SCREEN!r}")
+    return x.device.type == "cpu" and x.dtype == torch.float32 and (SCREEN == "bf16" or SCREEN == "auto" and _cpu_has_amx())
+
+def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor) -> tuple:
+    "(rows, cols, x·w) of the entries with x·w > cut: candidates by a bf16 product and a margin over its rounding, values in fp32."
+    B, F_ = len(xin_BD), W_DF.shape[1]
+    low = cut_F - 2 ** -7 * xin_BD.norm(dim=-1).max() * W_DF.norm(dim=0)     # > 3·2⁻⁹ |x||w|, the rounding bound
+    low = (low - low.abs() * 2 ** -7).bfloat16()                              # its own rounding to bf16 moves it down only
+    rows, cols = (xin_BD.bfloat16() @ W_DF.bfloat16() > low).nonzero(as_tuple=True)
+    xw = torch.sparse.sampled_addmm(_csr(_offsets(rows, B), cols, xin_BD.new_zeros(len(rows)), (B, F_)),
+                                    xin_BD.contiguous(), W_DF, beta=0.0).values() if len(rows) else xin_BD.new_zeros(0)
+    keep = (xw > cut_F.index_select(0, cols)).nonzero().flatten()
+    return rows.index_select(0, keep), cols.index_select(0, keep), xw.index_select(0, keep)
+
 # %% ../nbs/04a_sparse.ipynb #3363731b
 def sparse_encode(level: SAELevel, x_BD: torch.Tensor) -> SparseActs:
     "Encode x at one level, keeping the active (and, for JumpReLU, near-threshold) entries only."
     xin = level.encoder_input(x_BD)
     threshold = level.activation == "jumprelu" or (level.activation == "batchtopk" and not level.training)
     with torch.no_grad():
-        xw_BF = xin @ level.W_enc
-        if threshold:                        # the bias moves to the threshold side: no [B, n] pass to add it
-            rows, cols = (xw_BF > level.threshold - level.b_enc - level.bandwidth / 2).nonzero(as_tuple=True)
-        else:                                # TopK / BatchTopK: exactly the entries the dense activation keeps
-            rows, cols = topk_entries(xw_BF + level.b_enc, level.k, per_row=level.activation == "topk")
-        xw_E = xw_BF[rows, cols]
-        del xw_BF
+        cut_F = level.threshold - level.b_enc - level.bandwidth / 2    # the bias moves to the cut: no [B, n] pass adds it
+        if threshold and _screen_bf16(xin): rows, cols, xw_E = _screened(xin, level.W_enc, cut_F)
+        else:
+            xw_BF = xin @ level.W_enc
+            if threshold: rows, cols = (xw_BF > cut_F).nonzero(as_tuple=True)
+            else:                            # TopK / BatchTopK: exactly the entries the dense activation keeps
+                rows, cols = topk_entries(xw_BF + level.b_enc, level.k, per_row=level.activation == "topk")
+            xw_E = xw_BF[rows, cols]
+            del xw_BF
     pat = Pattern.build(rows, cols, (len(x_BD), level.width))
     z_E = sddmm(xin, level.W_enc.T, pat, xw_E) + Take.apply(level.b_enc, cols)
     if not threshold: return SparseActs(pat, z_E, z_E.new_tensor(len(rows) / len(x_BD)))   # all kept entries are > 0
