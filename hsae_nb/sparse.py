@@ -176,16 +176,36 @@ def _screen_bf16(x: torch.Tensor) -> bool:
     if SCREEN not in ("auto", "bf16", "fp32"): raise HSAEError(f"sparse.SCREEN must be 'auto', 'bf16' or 'fp32', got {SCREEN!r}")
     return x.device.type == "cpu" and x.dtype == torch.float32 and (SCREEN == "bf16" or SCREEN == "auto" and _cpu_has_amx())
 
-def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor) -> tuple:
+def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, W_bf=None, w_norm=None) -> tuple:
     "(rows, cols, x·w) of the entries with x·w > cut: candidates by a bf16 product and a margin over its rounding, values in fp32."
     B, F_ = len(xin_BD), W_DF.shape[1]
-    low = cut_F - 2 ** -7 * xin_BD.norm(dim=-1).max() * W_DF.norm(dim=0)     # > 3·2⁻⁹ |x||w|, the rounding bound
+    W_bf = W_DF.bfloat16() if W_bf is None else W_bf
+    w_norm = W_DF.norm(dim=0) if w_norm is None else w_norm
+    low = cut_F - 2 ** -7 * xin_BD.norm(dim=-1).max() * w_norm                 # > 3·2⁻⁹ |x||w|, the rounding bound
     low = (low - low.abs() * 2 ** -7).bfloat16()                              # its own rounding to bf16 moves it down only
-    rows, cols = (xin_BD.bfloat16() @ W_DF.bfloat16() > low).nonzero(as_tuple=True)
+    rows, cols = (xin_BD.bfloat16() @ W_bf > low).nonzero(as_tuple=True)
     xw = torch.sparse.sampled_addmm(_csr(_offsets(rows, B), cols, xin_BD.new_zeros(len(rows)), (B, F_)),
                                     xin_BD.contiguous(), W_DF, beta=0.0).values() if len(rows) else xin_BD.new_zeros(0)
     keep = (xw > cut_F.index_select(0, cols)).nonzero().flatten()
     return rows.index_select(0, keep), cols.index_select(0, keep), xw.index_select(0, keep)
+
+BLOCK_BYTES = 2 ** 24         # rows per block of the dense product: its [rows, n] output about this size (16 MB)
+
+def _entries_above(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, bf16: bool) -> tuple:
+    "(rows, cols, x·w) of the entries with x·w > cut, a block of rows at a time (in fp32, or screened in bf16)."
+    B, F_ = len(xin_BD), W_DF.shape[1]
+    R = max(64, BLOCK_BYTES // (F_ * (2 if bf16 else 4)))     # the block's product is compared and searched while in cache
+    if bf16: W_bf, w_norm = W_DF.bfloat16(), W_DF.norm(dim=0)
+    parts = []
+    for a in range(0, B, R):
+        x_R = xin_BD[a:a + R]
+        if bf16: r, c, v = _screened(x_R, W_DF, cut_F, W_bf, w_norm)
+        else:
+            xw = x_R @ W_DF
+            r, c = (xw > cut_F).nonzero(as_tuple=True)
+            v = xw[r, c]
+        parts.append((r + a, c, v))
+    return tuple(torch.cat(t) for t in zip(*parts)) if len(parts) > 1 else parts[0]
 
 # %% ../nbs/04a_sparse.ipynb #3363731b
 def sparse_encode(level: SAELevel, x_BD: torch.Tensor) -> SparseActs:
@@ -194,12 +214,10 @@ def sparse_encode(level: SAELevel, x_BD: torch.Tensor) -> SparseActs:
     threshold = level.activation == "jumprelu" or (level.activation == "batchtopk" and not level.training)
     with torch.no_grad():
         cut_F = level.threshold - level.b_enc - level.bandwidth / 2    # the bias moves to the cut: no [B, n] pass adds it
-        if threshold and _screen_bf16(xin): rows, cols, xw_E = _screened(xin, level.W_enc, cut_F)
-        else:
+        if threshold: rows, cols, xw_E = _entries_above(xin, level.W_enc, cut_F, _screen_bf16(xin))
+        else:                                # TopK / BatchTopK: exactly the entries the dense activation keeps
             xw_BF = xin @ level.W_enc
-            if threshold: rows, cols = (xw_BF > cut_F).nonzero(as_tuple=True)
-            else:                            # TopK / BatchTopK: exactly the entries the dense activation keeps
-                rows, cols = topk_entries(xw_BF + level.b_enc, level.k, per_row=level.activation == "topk")
+            rows, cols = topk_entries(xw_BF + level.b_enc, level.k, per_row=level.activation == "topk")
             xw_E = xw_BF[rows, cols]
             del xw_BF
     pat = Pattern.build(rows, cols, (len(x_BD), level.width))
