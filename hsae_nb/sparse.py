@@ -324,83 +324,6 @@ def pc_stats_all(sa: Sequence[SparseActs], gf: GlobalForest) -> list:
     ends = lambda group, first: [torch.cat(t) for t in zip(*[(s.pat.rows, s.pat.cols + offs[first + l], s.acts) for l, s in enumerate(group)])]
     return _by_pair(_pc_stats(*ends(sa[:-1], 0), *ends(sa[1:], 1), gf.parent, gf.has_kids, B, N, N), offs)
 
-# %% ../nbs/04a_sparse.ipynb #f775408f
-def _lookup(table: torch.Tensor, write_at: torch.Tensor, read_at: torch.Tensor) -> torch.Tensor:
-    "Position i written into cell write_at[i] (a shared cell keeps its last writer); what each read_at cell holds (-1: nothing); cells zeroed again."
-    table.index_put_((write_at,), torch.arange(1, len(write_at) + 1, dtype=table.dtype, device=table.device))
-    got = table.index_select(0, read_at).long() - 1
-    table.index_fill_(0, write_at, 0)
-    return got
-
-def _links_by_lookup(rows, gcol, gf: GlobalForest, n_p: int, first_c: int, table) -> tuple:
-    "(parent entry, child entry) of the child entries whose parent fired in their row; every child entry with a parent and its (row, parent) key."
-    Pn = gf.offsets[-2]                                  # features that can be parents: all levels but the last
-    key_p = rows[:n_p] * Pn + gcol[:n_p]                 # entries 0..n_p-1 are the parents' levels, first_c.. the children's
-    par = gf.parent.index_select(0, gcol[first_c:])
-    ic = (par >= 0).nonzero().flatten()
-    e_c = ic + first_c
-    key_c = rows.index_select(0, e_c) * Pn + par.index_select(0, ic)
-    hit = _lookup(table, key_p, key_c).clamp_max(n_p - 1)
-    ok = (hit >= 0) & (key_p.index_select(0, hit.clamp_min(0)) == key_c)    # a stale cell never makes a link
-    at = ok.nonzero().flatten()
-    return hit.index_select(0, at), e_c.index_select(0, at), e_c, key_c
-
-def _shared_cells(table, key_c: torch.Tensor) -> torch.Tensor:
-    "Positions in key_c whose (row, parent) cell another position shares: it reads the winner's position, or is the winner."
-    won = _lookup(table, key_c, key_c)                   # every cell read was just written: no stale values here
-    lost = (won != torch.arange(len(key_c), device=key_c.device)).nonzero().flatten()
-    shared = torch.zeros(len(key_c), dtype=torch.bool, device=key_c.device)
-    shared[lost] = True; shared[won.index_select(0, lost)] = True
-    return shared.nonzero().flatten()
-
-# %% ../nbs/04a_sparse.ipynb #4ec226df
-def _sibling_sums(acts, gcol, e_c, key_c, at, N: int) -> tuple:
-    "Sibling pairs (j·N + k, j < k) among the child entries at positions `at` that share cells, and Σ a_j a_k of each."
-    with torch.no_grad():
-        k_at, order = torch.sort(key_c.index_select(0, at))
-        left, right = equal_key_pairs(k_at)
-        ej, ek = (e_c.index_select(0, at.index_select(0, order.index_select(0, i))) for i in (left, right))
-        cj, ck = gcol.index_select(0, ej), gcol.index_select(0, ek)
-        pair, inv = torch.unique(torch.minimum(cj, ck) * N + torch.maximum(cj, ck), return_inverse=True)
-    return pair, acts.new_zeros(len(pair)).index_add(0, inv, Take.apply(acts, ej) * Take.apply(acts, ek))
-
-def pc_stats_lookup(sa: Sequence[SparseActs], gf: GlobalForest, table: torch.Tensor) -> list:
-    "`pc_stats_all` without its sort: each child entry finds its parent's entry in a zeroed int32 table of B × (parent features) cells."
-    offs, N = gf.offsets, gf.offsets[-1]
-    rows = torch.cat([s.pat.rows for s in sa])
-    gcol = torch.cat([s.pat.cols + offs[l] for l, s in enumerate(sa)])
-    acts = torch.cat([s.acts for s in sa])
-    with torch.no_grad():
-        e_p, e_link, e_c, key_c = _links_by_lookup(rows, gcol, gf, len(rows) - sa[-1].pat.nnz, sa[0].pat.nnz, table)
-        at = _shared_cells(table, key_c)
-        col_link = gcol.index_select(0, e_link)
-    sq = acts.new_zeros(N).index_add(0, gcol, acts.square())          # Σ_b a² of every feature: each role reads its part
-    link = acts.new_zeros(N).index_add(0, col_link, Take.apply(acts, e_p) * Take.apply(acts, e_link))
-    link_child = (torch.bincount(col_link, minlength=N) > 0).nonzero().flatten()
-    pair, sib = _sibling_sums(acts, gcol, e_c, key_c, at, N) if len(at) else (gcol.new_zeros(0), acts.new_zeros(0))
-    st = PCStats(sq * gf.has_kids, sq * (gf.parent >= 0), link_child, link.index_select(0, link_child), pair // N, pair % N, sib)
-    return _by_pair(st, offs)
-
-# %% ../nbs/04a_sparse.ipynb #36538848
-LOOKUP_MAX = 2 ** 26          # table cells (int32: 256 MB); a larger batch × forest falls back to the sort
-
-def _global_forest(model) -> GlobalForest:
-    "The model's current forest as a `GlobalForest`, built once per forest (forests are replaced, never edited in place)."
-    if getattr(model, "_global_for", None) is not model.hierarchy:
-        model._global = global_forest(model.hierarchy.parents, model.cfg.widths, [s.has_kids for s in model.sibling_index()])
-        model._global_for = model.hierarchy
-    return model._global
-
-def _pair_stats(model, sa: Sequence[SparseActs]) -> list:
-    "Every level pair's `PCStats`: by lookup in the model's table where it fits (kept between steps), else by sort."
-    gf = _global_forest(model)
-    cells = sa[0].shape[0] * gf.offsets[-2]
-    if cells > LOOKUP_MAX: return pc_stats_all(sa, gf)
-    t = getattr(model, "_pc_table", None)
-    if t is None or len(t) != cells or t.device != gf.parent.device:
-        t = model._pc_table = torch.zeros(cells, dtype=torch.int32, device=gf.parent.device)
-    return pc_stats_lookup(sa, gf, t)
-
 # %% ../nbs/04a_sparse.ipynb #9d00f3a3
 class DecoderUses:
     "Every use of one level's decoder this step — blocks of entries, norm terms, pulled rows — run as one `SpMM`."
@@ -444,6 +367,13 @@ def _pc_value(terms, sums_p, sums_c, pulls_p, pulls_c) -> torch.Tensor:
     sib = sib_dot + pulls_c[sib_j] + pulls_c[sib_k]
     return sums_p[norm_p] + sums_c[norm_c] - 2 * st.link @ link + 2 * st.sib @ sib
 
+def _global_forest(model) -> GlobalForest:
+    "The model's current forest as a `GlobalForest`, built once per forest (forests are replaced, never edited in place)."
+    if getattr(model, "_global_for", None) is not model.hierarchy:
+        model._global = global_forest(model.hierarchy.parents, model.cfg.widths, [s.has_kids for s in model.sibling_index()])
+        model._global_for = model.hierarchy
+    return model._global
+
 # %% ../nbs/04a_sparse.ipynb #e8aa10b3
 def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: list, give_up_if_dense: bool = False):
     "The HSAE loss by part, computed over entry sets (same values and gradients as the dense path)."
@@ -459,7 +389,7 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
     if cfg.rho > 0 and L > 1:
         parents = model.hierarchy.parents
         pc_terms = [_pc_terms(st, parents[l], lv[l].W_dec, lv[l + 1].W_dec, uses[l], uses[l + 1])
-                    for l, st in enumerate(_pair_stats(model, sa))]
+                    for l, st in enumerate(pc_stats_all(sa, _global_forest(model)))]
     out, sums, pulls = zip(*[u.run(l.W_dec) for u, l in zip(uses, lv)])
     recon = [out[l][own[l]] + lv[l].b_dec for l in range(L)]
     for l, blk in enumerate(stand_in):
