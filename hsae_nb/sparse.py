@@ -176,6 +176,7 @@ def _screen_bf16(x: torch.Tensor) -> bool:
     if SCREEN not in ("auto", "bf16", "fp32"): raise HSAEError(f"sparse.SCREEN must be 'auto', 'bf16' or 'fp32', got {SCREEN!r}")
     return x.device.type == "cpu" and x.dtype == torch.float32 and (SCREEN == "bf16" or SCREEN == "auto" and _cpu_has_amx())
 
+# %% ../nbs/04a_sparse.ipynb #1602b319
 def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, W_bf=None, w_norm=None) -> tuple:
     "(rows, cols, x·w) of the entries with x·w > cut: candidates by a bf16 product and a margin over its rounding, values in fp32."
     B, F_ = len(xin_BD), W_DF.shape[1]
