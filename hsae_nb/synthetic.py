@@ -133,7 +133,10 @@ def compare_on_forest(seed: int, steps: int = 3000, d: int = 32, n_roots: int = 
 PLANTED_ABLATIONS = {"r0": dict(perturb_rate=0.0), "rho0": dict(rho=0.0), "rho0.1": dict(rho=0.1),
                      "rho0.1-r0": dict(rho=0.1, perturb_rate=0.0), "rho1-r0": dict(rho=1.0, perturb_rate=0.0),
                      # do wrong early assignments get reinforced? couple only from the middle of a 1,500-step run, or re-assign 5x as often
-                     "rho0.1-late": dict(rho=0.1, couple_after=750), "rho0.1-every50": dict(rho=0.1, update_every=50)}
+                     "rho0.1-late": dict(rho=0.1, couple_after=750), "rho0.1-every50": dict(rho=0.1, update_every=50),
+                     # the forest the coupling follows: parents by decoder cosine or by co-firing, or every child given a parent
+                     "rho0.1-decoder": dict(rho=0.1, similarity="decoder"), "rho0.1-coact": dict(rho=0.1, similarity="coact"),
+                     "rho0.1-full": dict(rho=0.1, tree="full")}
 PLANTED_VARIANTS = ("hsae", "posthoc", "literal", "topk", "batchtopk", "topk-posthoc", "matryoshka", *PLANTED_ABLATIONS)
 
 def planted_configs(variant: str, d: int, widths, target_l0: float, steps: int, seed: int, batch: int = 1024) -> tuple:
