@@ -311,10 +311,11 @@ def realistic_table(results: dict, steps: int = 1500) -> "pd.DataFrame":
                                         for c in df.columns}}
     return pd.DataFrame(out).T
 
-def paired_difference(results: dict, a: str, b: str, metric: str = "edge_f1", steps: int = 1500) -> dict:
-    "Per-seed difference a - b of a metric over the seeds both ran: mean, standard error, and each seed's value."
+def paired_difference(results: dict, a: str, b: str, metric="edge_f1", steps: int = 1500) -> dict:
+    "Per-seed difference a - b of a metric (a run's key, or a function of the run) over the seeds both ran: mean, standard error, each seed's value."
     import statistics
-    get = lambda v: {r["seed"]: r[metric] for r in main_runs(results, steps) if r["variant"] == v}
+    value = metric if callable(metric) else lambda r: r[metric]
+    get = lambda v: {r["seed"]: value(r) for r in main_runs(results, steps) if r["variant"] == v}
     x, y = get(a), get(b)
     d = [x[s] - y[s] for s in sorted(set(x) & set(y))]
     se = statistics.stdev(d) / len(d) ** 0.5 if len(d) > 1 else float("nan")
