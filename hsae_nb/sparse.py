@@ -199,10 +199,10 @@ def _entries_above(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor
     if bf16: W_bf, w_norm = W_DF.bfloat16(), W_DF.norm(dim=0)
     parts = []
     for a in range(0, B, R):
-        x_R = xin_BD[a:a + R]
-        if bf16: r, c, v = _screened(x_R, W_DF, cut_F, W_bf, w_norm)
+        rows_x = xin_BD[a:a + R]
+        if bf16: r, c, v = _screened(rows_x, W_DF, cut_F, W_bf, w_norm)
         else:
-            xw = x_R @ W_DF
+            xw = rows_x @ W_DF
             r, c = (xw > cut_F).nonzero(as_tuple=True)
             v = xw[r, c]
         parts.append((r + a, c, v))
