@@ -53,13 +53,15 @@ class Pattern(NamedTuple):
         return torch.zeros(self.shape, dtype=vals.dtype, device=vals.device).index_put((self.rows, self.cols), vals)
 
 # %% ../nbs/04a_sparse.ipynb #1c43728d
-def _sampled(pat: Pattern, A_BD, B_ND) -> torch.Tensor:
-    "Row-wise dot products A[row]·B[col] at every entry of the pattern (SDDMM), [E]."
-    if pat.nnz == 0: return A_BD.new_zeros(0)
+def _sampled_at(csr, A_BD, B_ND) -> torch.Tensor:
+    "Row-wise dot products A[row]·B[col] at the entries of a CSR matrix (SDDMM), [E]."
     # the kernel wants its second factor as [D, N] and makes the transpose of that contiguous: hand it the view B.T
     # of a contiguous B, and that is B itself (a contiguous [D, N] copy would be transposed back, copied, every call)
-    out = torch.sparse.sampled_addmm(pat.csr(A_BD.new_zeros(pat.nnz)), A_BD.contiguous(), B_ND.contiguous().T, beta=0.0)
-    return out.values()
+    return torch.sparse.sampled_addmm(csr, A_BD.contiguous(), B_ND.contiguous().T, beta=0.0).values()
+
+def _sampled(pat: Pattern, A_BD, B_ND) -> torch.Tensor:
+    "`_sampled_at` every entry of the pattern, [E]."
+    return _sampled_at(pat.csr(A_BD.new_zeros(pat.nnz)), A_BD, B_ND) if pat.nnz else A_BD.new_zeros(0)
 
 def _mm(csr, dense) -> torch.Tensor:
     "csr @ dense into a fresh tensor (torch's out-of-place CPU product zero-fills a result, then copies it once more)."
@@ -92,7 +94,7 @@ class SpMM(torch.autograd.Function):
         for k, (pat, v, g) in enumerate(zip(ctx.pats, vals, g_outs)):
             if g is None: continue
             g = g.float()
-            if ctx.needs_input_grad[4 + k]: g_vals[k] = _sampled(pat, g, W_ND)
+            if ctx.needs_input_grad[4 + k]: g_vals[k] = _sampled(pat, g, W_ND)    # inputs: W, pats, coef, pulls, then the values
             if ctx.needs_input_grad[0]:                   # blocks add into one tensor: no concatenated [ΣB, D] gradient
                 if g_W is None: g_W = _mm(pat.csr_t(v), g)
                 else: g_W.addmm_(pat.csr_t(v), g)
@@ -177,16 +179,14 @@ def _screen_bf16(x: torch.Tensor) -> bool:
     return x.device.type == "cpu" and x.dtype == torch.float32 and (SCREEN == "bf16" or SCREEN == "auto" and _cpu_has_amx())
 
 # %% ../nbs/04a_sparse.ipynb #1602b319
-def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, W_bf=None, w_norm=None) -> tuple:
-    "(rows, cols, x·w) of the entries with x·w > cut: candidates by a bf16 product and a margin over its rounding, values in fp32."
+def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, W_bf: torch.Tensor, w_norm_F: torch.Tensor) -> tuple:
+    """(rows, cols, x·w) of the entries with x·w > cut: candidates by a bf16 product and a margin over its rounding, values
+    in fp32 (W_bf, w_norm_F: W in bf16 and its columns' norms, made once per level by the caller)."""
     B, F_ = len(xin_BD), W_DF.shape[1]
-    W_bf = W_DF.bfloat16() if W_bf is None else W_bf
-    w_norm = W_DF.norm(dim=0) if w_norm is None else w_norm
-    low = cut_F - 2 ** -7 * xin_BD.norm(dim=-1).max() * w_norm                 # > 3·2⁻⁹ |x||w|, the rounding bound
+    low = cut_F - 2 ** -7 * xin_BD.norm(dim=-1).max() * w_norm_F                 # > 3·2⁻⁹ |x||w|, the rounding bound
     low = (low - low.abs() * 2 ** -7).bfloat16()                              # its own rounding to bf16 moves it down only
     rows, cols = (xin_BD.bfloat16() @ W_bf > low).nonzero(as_tuple=True)
-    xw = torch.sparse.sampled_addmm(_csr(_offsets(rows, B), cols, xin_BD.new_zeros(len(rows)), (B, F_)),
-                                    xin_BD.contiguous(), W_DF, beta=0.0).values() if len(rows) else xin_BD.new_zeros(0)
+    xw = _sampled_at(_csr(_offsets(rows, B), cols, xin_BD.new_zeros(len(rows)), (B, F_)), xin_BD, W_DF.T) if len(rows) else xin_BD.new_zeros(0)
     keep = (xw > cut_F.index_select(0, cols)).nonzero().flatten()
     return rows.index_select(0, keep), cols.index_select(0, keep), xw.index_select(0, keep)
 
