@@ -48,12 +48,13 @@ def remove_parallel_grad_(level: SAELevel):
 # %% ../nbs/05c_upkeep.ipynb #3b0a9b45
 def firing_quantile(z_BF: torch.Tensor, rate: float) -> torch.Tensor:
     "Per column, the threshold above which a fraction `rate` of the rows of z lies (clamped at 0)."
-    k = max(1, min(len(z_BF), len(z_BF) - round(len(z_BF) * rate)))
-    below = z_BF.kthvalue(k, dim=0).values
-    if k == len(z_BF): return below.clamp_min(0.0)
+    n = len(z_BF)
+    k = max(1, min(n, n - round(n * rate)))
+    top = z_BF.topk(n - k + 1, dim=0).values             # one selection: the k-th smallest is the last row, the next above it before
+    if k == n: return top[-1].clamp_min(0.0)
     # halfway to the next value, not on a row's own value: a threshold equal to a pre-activation would make that
     # entry's firing hang on the last bit of its product (the dense GEMM and the sparse step's sampled one differ there)
-    return ((below + z_BF.kthvalue(k + 1, dim=0).values) / 2).clamp_min(0.0)
+    return ((top[-1] + top[-2]) / 2).clamp_min(0.0)
 
 @torch.no_grad()
 def calibrate_thresholds_(model: HSAE, x_BD: torch.Tensor, target_l0, levels=None):
