@@ -195,3 +195,24 @@ def test_rule_verdicts():
     assert v["HSAE r=0"][0] == v["HSAE ρ=0.1"][0] == "does not replace the default"
     results["runs"]["HSAE ρ=0 1"]["l0_within_5pct"] = False
     assert paper_runs.rule_verdicts(results, planted)["HSAE ρ=0"][1] == ["seed 1: L0 not within ±5% on every level"]
+
+
+def test_collect_keeps_old_runs_and_replaces_those_found(tiny_run, monkeypatch, tmp_path):
+    "Run folders live outside git: collecting on a machine with only new runs keeps the JSON's older entries."
+    monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", batch_size=64, checkpoint_every=10, test_fraction=0.3))
+    monkeypatch.setattr(paper_runs, "RESULTS", tmp_path / "results.json")
+    cache, runs = tiny_run.parent / "cache", tmp_path / "runs"
+    old = dict(variant="post-hoc", seed=0, marker="trained elsewhere")
+    stale = dict(variant="post-hoc 10M", seed=1, marker="replaced by the folder found here")
+    gone = dict(variant="no longer a variant", seed=0)
+    paper_runs.RESULTS.write_text(json.dumps(dict(runs={"post-hoc seed 0": old, "post-hoc 10M seed 1": stale, "gone seed 0": gone})))
+    paper_runs.train_and_eval(str(cache), runs, "post-hoc 10M", 1, 10, dict(baseline=True), threads=1, splice=0)
+    out = paper_runs.collect(runs, str(cache))
+    assert out["runs"]["post-hoc seed 0"] == old                          # no folder here: kept as it was
+    new = out["runs"]["post-hoc 10M seed 1"]
+    assert "marker" not in new and new["steps"] == 10                     # the folder found here wins
+    assert "gone seed 0" not in out["runs"]                               # entries of removed variants are not carried
+    manifest = json.loads((cache / "manifest.json").read_text())
+    assert new["cache_fingerprint"] == out["cache"]["fingerprint"] == paper_runs.cache_fingerprint(manifest)
+    assert "cache_fingerprint" not in out["runs"]["post-hoc seed 0"]       # an old run's cache is not guessed
+    assert json.loads(paper_runs.RESULTS.read_text())["runs"].keys() == out["runs"].keys()
