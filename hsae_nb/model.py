@@ -135,7 +135,7 @@ def hsae_loss_dense(model: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float], s
     mse = []
     for l in range(L):
         if l < L - 1 and subs[l] is not None:
-            keep, on = subs[l]
+            keep, on = subs[l].keep, subs[l].child_on
             recon = (f[l] * keep[..., None]).sum(-2) + (f[l + 1] * on[..., None]).sum(-2) + lv[l].b_dec
         else:
             recon = f[l].sum(-2) + lv[l].b_dec

@@ -11,7 +11,7 @@ from .level import SAELevel
 from .structure import parents_with_children
 
 # %% auto #0
-__all__ = ['Substitution', 'perturbed_recon']
+__all__ = ['Substitution', 'RowSubstitution', 'perturbed_recon']
 
 # %% ../nbs/03_perturb.ipynb #86e209b2
 class Substitution(NamedTuple):
@@ -24,6 +24,61 @@ class Substitution(NamedTuple):
         "Whether anything is substituted (when not, the perturbed reconstruction is the plain one)."
         return bool((self.keep == 0).any())
 
+    def keep_at(self, rows, cols) -> torch.Tensor:
+        "`keep` read at entries (row, col) of a [B, P] matrix."
+        return self.keep[cols] if self.keep.ndim == 1 else self.keep[rows, cols]
+
+    def child_on_at(self, rows, cols) -> torch.Tensor:
+        "`child_on` read at entries (row, col) of a [B, C] matrix."
+        return self.child_on[cols] if self.child_on.ndim == 1 else self.child_on[rows, cols]
+
+# %% ../nbs/03_perturb.ipynb #77bccce0
+_M32 = 0xFFFFFFFF
+
+def _mul32(h: torch.Tensor, c: int) -> torch.Tensor:
+    "(h · c) mod 2³² for int64 h in [0, 2³²): the product in 16-bit halves, so no intermediate leaves int64."
+    return (h * (c & 0xFFFF) + (((h * (c >> 16)) & 0xFFFF) << 16)) & _M32
+
+def hash32(key: torch.Tensor, seed: int) -> torch.Tensor:
+    "A well-mixed 32-bit integer (as int64) for every int64 key and a seed in [0, 2³²)."
+    h = (key ^ seed) & _M32
+    h = _mul32(h ^ (h >> 16), 0x7FEB352D)
+    h = _mul32(h ^ (h >> 15), 0x846CA68B)
+    return h ^ (h >> 16)
+
+# %% ../nbs/03_perturb.ipynb #7f84cec3
+class RowSubstitution(NamedTuple):
+    "A per-example `Substitution` whose coins are hashes of (row, parent): read at any entries without drawing [B, P]."
+    seed: int                # this step's seed for this level pair, in [0, 2³²)
+    rate: float              # r
+    batch: int               # B: rows of the dense masks `keep` and `child_on`
+    eligible_P: torch.Tensor # bool [P]: parents that can be drawn
+    parent_C: torch.Tensor   # int64 [C]: parent map of level ℓ+1 (-1 = none)
+
+    def substituted_at(self, rows, cols) -> torch.Tensor:
+        "Bool: whether parent `col` is substituted in row `row`, for every (row, col) given."
+        cut = min(int(self.rate * 2 ** 32), 2 ** 32)
+        return self.eligible_P[cols] & (hash32(rows * len(self.eligible_P) + cols, self.seed) < cut)
+
+    def keep_at(self, rows, cols) -> torch.Tensor: return (~self.substituted_at(rows, cols)).float()
+
+    def child_on_at(self, rows, cols) -> torch.Tensor:
+        par = self.parent_C[cols]
+        return ((par >= 0) & self.substituted_at(rows, par.clamp_min(0))).float()
+
+    def _grid(self, n: int):
+        dev = self.parent_C.device
+        return torch.arange(self.batch, device=dev)[:, None], torch.arange(n, device=dev)[None, :]
+
+    @property
+    def keep(self) -> torch.Tensor: return self.keep_at(*self._grid(len(self.eligible_P)))      # [B, P]
+    @property
+    def child_on(self) -> torch.Tensor: return self.child_on_at(*self._grid(len(self.parent_C)))  # [B, C]
+    @property
+    def any(self) -> bool:
+        "Whether a coin can come up: r > 0 and some parent is eligible (the perturbed loss is exact either way)."
+        return self.rate > 0 and bool(self.eligible_P.any())
+
 # %% ../nbs/03_perturb.ipynb #11346e1a
 def perturb_mask(parent_C: torch.Tensor,   # parent map of level ℓ+1 (int64, -1 = none)
                  n_parent: int,            # width of level ℓ
@@ -31,25 +86,25 @@ def perturb_mask(parent_C: torch.Tensor,   # parent map of level ℓ+1 (int64, -
                  batch: int | None = None, # draw one mask per row of a batch of this size
                  childless: bool = False,  # also draw childless parents (they are then dropped)
                  generator: torch.Generator | None = None,
-                 has_kids: torch.Tensor | None = None) -> Substitution:  # precomputed parents_with_children, if at hand
-    "Draw which parents of level ℓ are replaced by their children this step."
+                 has_kids: torch.Tensor | None = None) -> Substitution | RowSubstitution:  # precomputed parents_with_children, if at hand
+    "Draw which parents of level ℓ are replaced by their children this step (per row: a `RowSubstitution`)."
     if not 0 <= rate <= 1: raise HSAEError(f"rate must be in [0, 1], got {rate}")
-    assigned_C = parent_C >= 0
-    if childless: eligible_P = torch.ones(n_parent, dtype=torch.bool)
-    else: eligible_P = (parents_with_children(parent_C, n_parent) if has_kids is None else has_kids).cpu()
-    shape = (n_parent,) if batch is None else (batch, n_parent)
-    sub = (torch.rand(shape, generator=generator) < rate) & eligible_P
-    sub = sub.to(parent_C.device)
-    child_on = sub[..., parent_C.clamp_min(0)] & assigned_C
+    if childless: eligible_P = torch.ones(n_parent, dtype=torch.bool, device=parent_C.device)
+    else: eligible_P = (parents_with_children(parent_C, n_parent) if has_kids is None else has_kids).to(parent_C.device)
+    if batch is not None:
+        seed = int(torch.randint(2 ** 32, (1,), generator=generator))
+        return RowSubstitution(seed, rate, batch, eligible_P, parent_C)
+    sub = (torch.rand(n_parent, generator=generator) < rate).to(parent_C.device) & eligible_P
+    child_on = sub[parent_C.clamp_min(0)] & (parent_C >= 0)
     return Substitution((~sub).float(), child_on.float())
 
 # %% ../nbs/03_perturb.ipynb #2c9aceba
 def perturbed_recon(level: SAELevel, acts_BP: torch.Tensor,
                     child_level: SAELevel | None, acts_BC: torch.Tensor | None,
-                    sub: Substitution | None) -> torch.Tensor:
+                    sub: Substitution | RowSubstitution | None) -> torch.Tensor:
     "Level ℓ's reconstruction with the substituted parents replaced by their children's contributions."
     if sub is None or not sub.any: return level.decode(acts_BP)
-    if sub.child_on.ndim == 1:                       # one mask per step: decode only the substituted children's columns
+    if isinstance(sub, Substitution) and sub.child_on.ndim == 1:   # one mask per step: decode only the substituted children's columns
         on = sub.child_on.nonzero().flatten()
         return level.decode(acts_BP * sub.keep) + acts_BC[:, on] @ child_level.W_dec[on]
     return level.decode(acts_BP * sub.keep) + (acts_BC * sub.child_on) @ child_level.W_dec

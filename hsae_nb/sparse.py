@@ -10,7 +10,7 @@ import torch
 from .core import HSAEError, KERNELS, per_level
 from .level import SAELevel, JumpReLUFn, StepFn, topk_entries
 from .structure import equal_key_pairs
-from .perturb import Substitution
+from .perturb import Substitution, RowSubstitution
 from .loss import BatchOutput, total_loss
 
 # %% auto #0
@@ -235,13 +235,9 @@ def sparse_decode(level: SAELevel, sa: SparseActs, weight_E: torch.Tensor | None
     return spmm(vals, level.W_dec, sa.pat) + level.b_dec
 
 # %% ../nbs/04a_sparse.ipynb #227dc1ca
-def _at(mask, pat: Pattern) -> torch.Tensor:
-    "A [n] or [B, n] 0/1 mask read at every entry of the pattern."
-    return mask[pat.cols] if mask.ndim == 1 else mask[pat.rows, pat.cols]
-
-def stand_ins(sub: Substitution, sa_c: SparseActs) -> tuple:
+def stand_ins(sub: Substitution | RowSubstitution, sa_c: SparseActs) -> tuple:
     "(activations, pattern) of the child entries standing in for substituted parents: a [B, C] block, decoded on its own."
-    idx = (_at(sub.child_on, sa_c.pat) > 0).nonzero().flatten()
+    idx = (sub.child_on_at(sa_c.pat.rows, sa_c.pat.cols) > 0).nonzero().flatten()
     return Take.apply(sa_c.acts, idx), Pattern.build(sa_c.pat.rows[idx], sa_c.pat.cols[idx], sa_c.shape)   # still sorted by row
 
 # %% ../nbs/04a_sparse.ipynb #6065eda8
@@ -383,7 +379,7 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
     if give_up_if_dense and too_dense(sa): return None        # the caller takes the dense path for this step
     uses = [DecoderUses() for _ in lv]
     active = [l < L - 1 and subs[l] is not None and subs[l].any for l in range(L)]
-    own = [uses[l].add(s.acts * _at(subs[l].keep, s.pat) if active[l] else s.acts, s.pat) for l, s in enumerate(sa)]
+    own = [uses[l].add(s.acts * subs[l].keep_at(s.pat.rows, s.pat.cols) if active[l] else s.acts, s.pat) for l, s in enumerate(sa)]
     stand_in = [uses[l + 1].add(*stand_ins(subs[l], sa[l + 1])) if active[l] else None   # children standing in for
                 for l in range(L - 1)] + [None]                                               # substituted parents
     pc_terms = []
