@@ -10,14 +10,15 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .core import HSAEError, HSAEConfig, seed_everything
+from .core import HSAEError, HSAEConfig, CheckpointError, seed_everything
 from .level import SAELevel, topk_relu
 from .model import HSAE
 from .upkeep import auxk_loss, dead_pre_acts, remove_parallel_grad_, track_batchtopk_threshold_
 from .trainer import TensorBatches, lr_at, level_columns
+from .runtime import CKPT_VERSION, checkpoint_paths, read_checkpoint, write_checkpoint
 
 # %% auto #0
-__all__ = ['Matryoshka', 'train_matryoshka', 'matryoshka_levels']
+__all__ = ['Matryoshka', 'fit_matryoshka', 'train_matryoshka', 'matryoshka_levels', 'matryoshka_run']
 
 # %% ../nbs/10b_matryoshka.ipynb #a2b572b2
 class Matryoshka(nn.Module):
@@ -55,24 +56,36 @@ class MatryoshkaRun:
     history: pd.DataFrame
     seconds: float
 
+# %% ../nbs/10b_matryoshka.ipynb #c5d10870
+def _resume_matryoshka(run_dir, config, sae, opt, data) -> dict:
+    "Load the newest checkpoint into the dictionary, optimiser and data; refuse one written with another config."
+    s = read_checkpoint(checkpoint_paths(run_dir)[-1])
+    if s["config"] != (config or {}):
+        diff = sorted(k for k in set(s["config"]) | set(config or {}) if s["config"].get(k) != (config or {}).get(k))
+        raise CheckpointError(f"{run_dir} holds a Matryoshka run with other settings ({diff}): train into a new folder")
+    sae.load_state_dict(s["model"]); opt.load_state_dict(s["optimizer"]); data.load_state_dict(s["data"])
+    return s
+
 # %% ../nbs/10b_matryoshka.ipynb #d9382381
-def train_matryoshka(x_ND: torch.Tensor, group_widths, k: float, steps: int, batch: int = 4096, lr: float = 3e-3,
-                     seed: int = 0, betas=(0.9, 0.999), aux_k: int = 256, aux_coef: float = 1 / 32, dead_window: int = 25,
-                     log_every: int = 50, progress: bool = False) -> MatryoshkaRun:
-    "Train a `Matryoshka` SAE on the rows of x (seeded weights and data order), with b_dec started at the data mean."
+def fit_matryoshka(model: Matryoshka, data, steps: int, lr: float = 3e-3, betas=(0.9, 0.999), aux_k: int = 256,
+                   aux_coef: float = 1 / 32, dead_window: int = 25, log_every: int = 50, progress: bool = False,
+                   run_dir=None, checkpoint_every: int = 500, config: dict | None = None) -> MatryoshkaRun:
+    """Train `model` (b_dec already started) on batches drawn from `data`. With `run_dir`, a checkpoint every
+    `checkpoint_every` steps, and a run started again with the same `config` resumes from the newest one exactly."""
     from tqdm.auto import tqdm
-    model = Matryoshka(x_ND.shape[1], group_widths, k, generator=seed_everything(seed + 100))
-    sae, data = model.sae, TensorBatches(x_ND, batch, seed=seed)
-    with torch.no_grad(): sae.b_dec.copy_(x_ND[:65536].mean(0))
+    sae = model.sae
     params = [p for n, p in sae.named_parameters() if n != "threshold"]      # the threshold is tracked, not learnt
     opt = torch.optim.Adam(params, lr=lr, betas=betas)
     since_fired = torch.zeros(sae.width, dtype=torch.long)
-    init_rows, starts, rows, t0 = sae.W_dec.detach().clone(), (0, *model.ends[:-1]), [], time.perf_counter()
-    for step in tqdm(range(steps), disable=not progress, desc="matryoshka"):
+    init_rows, starts, rows, first, t0 = sae.W_dec.detach().clone(), (0, *model.ends[:-1]), [], 0, time.perf_counter()
+    if run_dir is not None and checkpoint_paths(run_dir):
+        s = _resume_matryoshka(run_dir, config, sae, opt, data)
+        since_fired, init_rows, rows, first = s["since_fired"], s["init_rows"], list(s["rows"]), s["step"]
+    for step in tqdm(range(first, steps), initial=first, total=steps, disable=not progress, desc="matryoshka"):
         for group in opt.param_groups: group["lr"] = lr_at(step, steps, lr)
         x_BD = next(data)
         z_BF = sae.pre_acts(x_BD)
-        acts_BF = topk_relu(z_BF, k, per_row=False)
+        acts_BF = topk_relu(z_BF, model.sae.k, per_row=False)
         mse_G, recon_BD = nested_mse(acts_BF, sae.W_dec, sae.b_dec, x_BD, model.ends)
         loss, dead_F = mse_G.mean(), since_fired > dead_window
         if dead_F.any(): loss = loss + auxk_loss(sae, dead_pre_acts(sae, x_BD, dead_F), x_BD, recon_BD, dead_F, aux_k, aux_coef)
@@ -81,17 +94,27 @@ def train_matryoshka(x_ND: torch.Tensor, group_widths, k: float, steps: int, bat
         with torch.no_grad():
             sae.W_dec.copy_(F.normalize(sae.W_dec, dim=-1))
             track_batchtopk_threshold_(sae, acts_BF)
-            fired_F = (acts_BF > 0).any(0)
-            since_fired = torch.where(fired_F, 0, since_fired + 1)
+            since_fired = torch.where((acts_BF > 0).any(0), 0, since_fired + 1)
             if step % log_every == 0 or step == steps - 1:
-                var = (x_BD - x_BD.mean(0)).pow(2).sum(-1).mean()
-                on = acts_BF > 0
+                var, on = (x_BD - x_BD.mean(0)).pow(2).sum(-1).mean(), acts_BF > 0
                 rows.append(dict(step=step, loss=float(loss), threshold=float(sae.threshold[0]),
                                  **level_columns("ev", (1 - mse_G / var).tolist()),
                                  **level_columns("l0", [float(on[:, a:b].sum(1).float().mean()) for a, b in zip(starts, model.ends)]),
                                  **level_columns("dead", [float(dead_F[a:b].float().mean()) for a, b in zip(starts, model.ends)]),
                                  **level_columns("init_cos", [float((sae.W_dec[a:b] * init_rows[a:b]).sum(-1).mean()) for a, b in zip(starts, model.ends)])))
+        if run_dir is not None and ((step + 1) % checkpoint_every == 0 or step + 1 == steps):
+            write_checkpoint(run_dir, dict(version=CKPT_VERSION, step=step + 1, config=config or {}, model=sae.state_dict(),
+                                           optimizer=opt.state_dict(), since_fired=since_fired, init_rows=init_rows, rows=rows,
+                                           data=data.state_dict()))
     return MatryoshkaRun(model.eval(), pd.DataFrame(rows), time.perf_counter() - t0)
+
+# %% ../nbs/10b_matryoshka.ipynb #edd292b8
+def train_matryoshka(x_ND: torch.Tensor, group_widths, k: float, steps: int, batch: int = 4096, lr: float = 3e-3,
+                     seed: int = 0, progress: bool = False, **kw) -> MatryoshkaRun:
+    "Train a `Matryoshka` SAE on the rows of x (seeded weights and data order), with b_dec started at the data mean."
+    model = Matryoshka(x_ND.shape[1], group_widths, k, generator=seed_everything(seed + 100))
+    with torch.no_grad(): model.sae.b_dec.copy_(x_ND[:65536].mean(0))
+    return fit_matryoshka(model, TensorBatches(x_ND, batch, seed=seed), steps, lr=lr, progress=progress, **kw)
 
 # %% ../nbs/10b_matryoshka.ipynb #baf02e78
 @torch.no_grad()
@@ -115,3 +138,28 @@ def prefix_ev(levels: HSAE, x_BD: torch.Tensor) -> list:
     ends = tuple(torch.tensor([lv.width for lv in lvs]).cumsum(0).tolist())
     mse_G, _ = nested_mse(torch.cat([lv.encode(x_BD) for lv in lvs], 1), torch.cat([lv.W_dec for lv in lvs]), lvs[0].b_dec, x_BD, ends)
     return (1 - mse_G * len(x_BD) / (x_BD - x_BD.mean(0)).pow(2).sum()).tolist()
+
+# %% ../nbs/10b_matryoshka.ipynb #95eaad60
+def matryoshka_run(cache, run_dir, group_widths, k: float, steps: int, batch: int = 1024, lr: float = 1e-3, seed: int = 0,
+                   test_fraction: float = 0.05, checkpoint_every: int = 500, progress: bool = False) -> HSAE:
+    "Train a Matryoshka dictionary on a cache's training shards into `run_dir` (resumable); returns its levels as an `HSAE`."
+    from pathlib import Path
+    from hsae_nb.cache import ActivationLoader
+    from hsae_nb.core import lock_folder, unlock_folder, write_json
+    run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
+    lock = lock_folder(run_dir, "run folder")                     # one trainer per folder, as for hsae_train
+    try:
+        data = ActivationLoader(cache, batch, test_fraction=test_fraction, seed=seed)
+        first = ActivationLoader(cache, batch, test_fraction=test_fraction, seed=seed)    # the first batches start b_dec
+        model = Matryoshka(data.manifest["d_in"], group_widths, k, generator=seed_everything(seed + 100))
+        with torch.no_grad(): model.sae.b_dec.copy_(torch.cat([next(first) for _ in range(max(1, 65536 // batch))]).mean(0))
+        train = dict(kind="matryoshka", group_widths=list(group_widths), k=float(k), total_steps=steps, batch_size=batch,
+                     lr=lr, seed=seed)
+        run = fit_matryoshka(model, data, steps, lr=lr, progress=progress, run_dir=run_dir, checkpoint_every=checkpoint_every,
+                             config=dict(train, cache=str(Path(cache).resolve()), test_fraction=test_fraction))
+        run.history.to_csv(run_dir / "history.csv", index=False)
+        levels = matryoshka_levels(run.model, k / len(group_widths))
+        levels.save(run_dir, activation_scale=data.scale, extra_config=dict(
+            train=train, data=dict(cache_dir=str(Path(cache).resolve()), test_fraction=test_fraction, exclude_positions=[])))
+        return levels
+    finally: unlock_folder(lock)

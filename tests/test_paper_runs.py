@@ -216,3 +216,18 @@ def test_collect_keeps_old_runs_and_replaces_those_found(tiny_run, monkeypatch, 
     assert new["cache_fingerprint"] == out["cache"]["fingerprint"] == paper_runs.cache_fingerprint(manifest)
     assert "cache_fingerprint" not in out["runs"]["post-hoc seed 0"]       # an old run's cache is not guessed
     assert json.loads(paper_runs.RESULTS.read_text())["runs"].keys() == out["runs"].keys()
+
+
+def test_a_matryoshka_run_is_trained_evaluated_and_entered(tiny_run, monkeypatch, tmp_path):
+    "The Matryoshka variant: a dictionary at the protocol's widths on the same cache and split, scored like the HSAE runs."
+    monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", widths="8,16,32", batch_size=64, checkpoint_every=10, test_fraction=0.3))
+    monkeypatch.setattr(paper_runs, "TARGET_L0", 4.0)
+    cache, runs = str(tiny_run.parent / "cache"), tmp_path / "runs"
+    paper_runs.train_and_eval(cache, runs, "Matryoshka", 0, 30, paper_runs.VARIANTS["Matryoshka"][2], threads=1, splice=0)
+    rd = paper_runs.run_folder(runs, "Matryoshka", 0)
+    e = json.loads((rd / paper_runs.ENTRY).read_text())
+    assert e["steps"] == 30 and e["tokens_trained"] == 30 * 64
+    assert len(e["l0_levels"]) == 3 and all(x > 0 for x in e["l0_levels"])      # every group fires on held-out vectors
+    cfg = json.loads((rd / "config.json").read_text())
+    assert cfg["train"]["kind"] == "matryoshka" and cfg["train"]["k"] == 12.0 and cfg["data"]["test_fraction"] == 0.3
+    assert paper_runs.variant_weights("Matryoshka") == dict(rho=0.0, perturb_rate=0.0)

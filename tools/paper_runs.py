@@ -52,7 +52,12 @@ VARIANTS = {
     # ρ 0.1 became the package's default (the rule below); the default at the main pair's 20M budget, and the
     # 10M post-hoc reference's second seed, trained on a cache harvested again with the same command (see `collect`)
     "HSAE ρ=0.1 20M":    (20_000, (0, 1), dict(rho=0.1)),
+    # the field's hierarchy-aware baseline (nbs/10b_matryoshka.ipynb): one nested BatchTopK dictionary whose groups are
+    # the levels, L0 80 over all groups (the levels' 4 x 20), parents linked afterwards; lr by MATRYOSHKA_LR_SWEEP
+    "Matryoshka":        (20_000, (0,), dict(matryoshka=True)),
 }
+MATRYOSHKA_LR = 1e-3            # replaced by the sweep's choice (see main's --matryoshka-sweep) before the 20M run
+MATRYOSHKA_LR_SWEEP = (1e-3, 3e-3, 1e-2), 600     # learning rates tried and steps each: the best last full-prefix EV wins
 
 # The paper's numbers for the corresponding runs (arXiv 2602.11881 Fig. 3, Table 3 and Appendix F; Gemma-2-2B layer 13, L0 50), kept beside ours.
 PAPER_REFERENCE = {
@@ -67,7 +72,7 @@ def run_name(variant: str, seed: int) -> str: return f"{variant} seed {seed}"
 def variant_weights(variant: str) -> dict:
     "The ρ and r a variant trains with: the protocol's (the paper's), replaced by its own; post-hoc has neither."
     over = VARIANTS[variant][2]
-    if over.get("baseline"): return dict(rho=0.0, perturb_rate=0.0)
+    if over.get("baseline") or over.get("matryoshka"): return dict(rho=0.0, perturb_rate=0.0)
     return {k: over.get(k, PROTOCOL[k]) for k in ("rho", "perturb_rate")}
 
 
@@ -117,8 +122,9 @@ def entry(rd: Path, variant: str, seed: int, steps: int, over: dict, seconds: fl
         p["hamming_per_l0"] = p["hamming"] / ((l0[p["parent_level"]] + l0[p["child_level"]]) / 2)
     from hsae_nb.trainer import level_values
     last = hist.iloc[-1]
-    return dict(variant=variant, seed=seed, overrides=over, steps=int(last["step"]), planned_steps=steps,
-                batch_size=PROTOCOL["batch_size"], tokens_trained=int(last["step"]) * PROTOCOL["batch_size"],
+    done = int(last["step"]) + bool(over.get("matryoshka"))      # a Matryoshka history counts steps from 0
+    return dict(variant=variant, seed=seed, overrides=over, steps=done, planned_steps=steps,
+                batch_size=PROTOCOL["batch_size"], tokens_trained=done * PROTOCOL["batch_size"],
                 l0_within_5pct=ok, l0_levels=l0, summary=s, levels=levels, pairs=pairs, lm=lm,
                 init_cos_final=[float(v) for v in level_values(last, "init_cos")],
                 training_l0_final=[float(v) for v in level_values(last, "l0")],
@@ -181,13 +187,39 @@ def _train_and_eval(cache, runs, variant, seed, steps, over, threads, splice, ag
     else:
         print(f"== {run_name(variant, seed)}: {steps} steps × {PROTOCOL['batch_size']} -> {rd}", flush=True)
         t = time.perf_counter()
-        kw = {**{k: v for k, v in PROTOCOL.items() if k != "test_fraction"}, **over}     # a variant's ρ, r win
-        # a killed run resumes from its last checkpoint (config.json is only written when a run finishes)
-        tr = hsae_train(cache, str(rd), steps=steps, seed=seed, resume=bool(checkpoint_paths(rd)), threads=threads,
-                        test_fraction=PROTOCOL["test_fraction"], quiet=True, **kw)
-        seconds, steps_run = time.perf_counter() - t, tr.step
+        if over.get("matryoshka"): steps_run = train_matryoshka(cache, rd, seed, steps, threads)
+        else:
+            kw = {**{k: v for k, v in PROTOCOL.items() if k != "test_fraction"}, **over}     # a variant's ρ, r win
+            # a killed run resumes from its last checkpoint (config.json is only written when a run finishes)
+            tr = hsae_train(cache, str(rd), steps=steps, seed=seed, resume=bool(checkpoint_paths(rd)), threads=threads,
+                            test_fraction=PROTOCOL["test_fraction"], quiet=True, **kw)
+            steps_run = tr.step
+        seconds = time.perf_counter() - t
     hsae_eval(str(rd), splice=splice, threads=threads)
     write_json(rd / ENTRY, entry(rd, variant, seed, steps, over, seconds, steps_run))
+
+
+def train_matryoshka(cache, rd: Path, seed: int, steps: int, threads: int | None, lr: float | None = None) -> int:
+    "A Matryoshka dictionary at the protocol's widths, batch and split, L0 = the levels' targets added up (resumable)."
+    from hsae_nb.matryoshka import matryoshka_run
+    if threads: torch.set_num_threads(threads)
+    widths = tuple(int(w) for w in PROTOCOL["widths"].split(","))
+    matryoshka_run(cache, rd, widths, k=TARGET_L0 * len(widths), steps=steps, batch=PROTOCOL["batch_size"],
+                   lr=lr or MATRYOSHKA_LR, seed=seed, test_fraction=PROTOCOL["test_fraction"], progress=False)
+    return steps
+
+
+def matryoshka_sweep(cache, runs: Path, threads: int | None) -> dict:
+    "{lr: last full-prefix EV on the training batches} for each of MATRYOSHKA_LR_SWEEP's rates, seed 0, a short run each."
+    lrs, steps = MATRYOSHKA_LR_SWEEP
+    out = {}
+    for lr in lrs:
+        rd = runs / "matryoshka_sweep" / f"lr{lr:g}"
+        train_matryoshka(cache, rd, 0, steps, threads, lr)
+        last = pd.read_csv(rd / "history.csv").iloc[-1]
+        out[lr] = float(last[f"ev_{len(PROTOCOL['widths'].split(',')) - 1}"])
+        print(f"Matryoshka lr {lr:g}: full-prefix EV {out[lr]:.4f} after {steps} steps", flush=True)
+    return out
 
 
 def collect(runs: Path, cache: str | None = None) -> dict:
@@ -351,6 +383,7 @@ def main(argv=None):
     ap.add_argument("--list", action="store_true", help="print the runs and exit")
     ap.add_argument("--status", action="store_true", help="print each run's state in --runs (finished, training, stopped) and exit")
     ap.add_argument("--table", action="store_true", help="print 20_paper's markdown table from the results JSON and exit")
+    ap.add_argument("--matryoshka-sweep", action="store_true", help="train the short Matryoshka runs of MATRYOSHKA_LR_SWEEP and print their EV")
     a = ap.parse_args(argv)
     if a.table: print(markdown_table(json.loads(RESULTS.read_text()))); return
     todo = all_runs()
@@ -367,6 +400,8 @@ def main(argv=None):
     if a.status:
         with pd.option_context("display.width", 250, "display.max_colwidth", 80): print(run_status(runs).to_string())
         return
+    if a.matryoshka_sweep:
+        print(json.dumps(matryoshka_sweep(a.cache, runs, a.threads))); return
     if not a.collect:
         if not a.cache or not (Path(a.cache) / "manifest.json").exists(): ap.error(f"--cache {a.cache!r} is not an activation cache")
         runs.mkdir(parents=True, exist_ok=True)
