@@ -223,11 +223,11 @@ def test_a_matryoshka_run_is_trained_evaluated_and_entered(tiny_run, monkeypatch
     monkeypatch.setattr(paper_runs, "PROTOCOL", dict(preset="tiny", widths="8,16,32", batch_size=64, checkpoint_every=10, test_fraction=0.3))
     monkeypatch.setattr(paper_runs, "TARGET_L0", 4.0)
     cache, runs = str(tiny_run.parent / "cache"), tmp_path / "runs"
-    paper_runs.train_and_eval(cache, runs, "Matryoshka", 0, 30, paper_runs.VARIANTS["Matryoshka"][2], threads=1, splice=0)
-    rd = paper_runs.run_folder(runs, "Matryoshka", 0)
+    paper_runs.train_and_eval(cache, runs, "Matryoshka 10M", 0, 30, paper_runs.VARIANTS["Matryoshka 10M"][2], threads=1, splice=0)
+    rd = paper_runs.run_folder(runs, "Matryoshka 10M", 0)
     e = json.loads((rd / paper_runs.ENTRY).read_text())
     assert e["steps"] == 30 and e["tokens_trained"] == 30 * 64
     assert len(e["l0_levels"]) == 3 and all(x > 0 for x in e["l0_levels"])      # every group fires on held-out vectors
     cfg = json.loads((rd / "config.json").read_text())
     assert cfg["train"]["kind"] == "matryoshka" and cfg["train"]["k"] == 12.0 and cfg["data"]["test_fraction"] == 0.3
-    assert paper_runs.variant_weights("Matryoshka") == dict(rho=0.0, perturb_rate=0.0)
+    assert paper_runs.variant_weights("Matryoshka 10M") == dict(rho=0.0, perturb_rate=0.0)

@@ -54,9 +54,9 @@ VARIANTS = {
     "HSAE ρ=0.1 20M":    (20_000, (0, 1), dict(rho=0.1)),
     # the field's hierarchy-aware baseline (nbs/10b_matryoshka.ipynb): one nested BatchTopK dictionary whose groups are
     # the levels, L0 80 over all groups (the levels' 4 x 20), parents linked afterwards; lr by MATRYOSHKA_LR_SWEEP
-    "Matryoshka":        (20_000, (0,), dict(matryoshka=True)),
+    "Matryoshka 10M":    (10_000, (0,), dict(matryoshka=True)),
 }
-MATRYOSHKA_LR = 1e-3            # replaced by the sweep's choice (see main's --matryoshka-sweep) before the 20M run
+MATRYOSHKA_LR = 1e-3            # replaced by the sweep's choice (main's --matryoshka-sweep) before the 10M run
 MATRYOSHKA_LR_SWEEP = (1e-3, 3e-3, 1e-2), 600     # learning rates tried and steps each: the best last full-prefix EV wins
 
 # The paper's numbers for the corresponding runs (arXiv 2602.11881 Fig. 3, Table 3 and Appendix F; Gemma-2-2B layer 13, L0 50), kept beside ours.
