@@ -6,13 +6,15 @@ the ablations, on SmolLM2-135M block-15 activations, at 10-20M training tokens p
     python tools/paper_runs.py --list                                                     # the runs, in the order they are done
     python tools/paper_runs.py --runs DIR --status                                        # which are finished, training, stopped
     python tools/paper_runs.py --table                                                    # 20_paper's table from the JSON
+    python tools/paper_runs.py --cache DIR --runs DIR --matryoshka-sweep                  # the Matryoshka baseline's short lr runs
 
 Every run checkpoints every 500 steps and resumes exactly, so the script can be killed and started again; a
 run whose `reproduction_entry.json` exists is finished and only collected. Several workers (say one per core,
 `--threads 1`) can go down the same list: a run is claimed (locked) by the process training and evaluating it,
 and a worker that finds a run claimed moves on to the next. After each finished run the
 results JSON (`nbs/results/paper_reproduction.json`) is rebuilt from every finished run folder, so a kill
-loses one run at most and two runners working on different runs never drop each other's results.
+loses one run at most and two runners working on different runs never drop each other's results. Runs in the JSON
+whose folders are not under --runs (trained on another machine) are kept as they are.
 """
 import argparse, json, platform, sys, time
 from pathlib import Path
