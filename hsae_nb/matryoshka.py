@@ -145,7 +145,7 @@ def matryoshka_run(cache, run_dir, group_widths, k: float, steps: int, batch: in
     "Train a Matryoshka dictionary on a cache's training shards into `run_dir` (resumable); returns its levels as an `HSAE`."
     from pathlib import Path
     from hsae_nb.cache import ActivationLoader
-    from hsae_nb.core import lock_folder, unlock_folder, write_json
+    from hsae_nb.core import lock_folder, unlock_folder
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
     lock = lock_folder(run_dir, "run folder")                     # one trainer per folder, as for hsae_train
     try:
