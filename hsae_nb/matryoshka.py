@@ -56,22 +56,11 @@ class MatryoshkaRun:
     history: pd.DataFrame
     seconds: float
 
-# %% ../nbs/10b_matryoshka.ipynb #c5d10870
-def _resume_matryoshka(run_dir, config, sae, opt, data) -> dict:
-    "Load the newest checkpoint into the dictionary, optimiser and data; refuse one written with another config."
-    s = read_checkpoint(checkpoint_paths(run_dir)[-1])
-    if s["config"] != (config or {}):
-        diff = sorted(k for k in set(s["config"]) | set(config or {}) if s["config"].get(k) != (config or {}).get(k))
-        raise CheckpointError(f"{run_dir} holds a Matryoshka run with other settings ({diff}): train into a new folder")
-    sae.load_state_dict(s["model"]); opt.load_state_dict(s["optimizer"]); data.load_state_dict(s["data"])
-    return s
-
 # %% ../nbs/10b_matryoshka.ipynb #d9382381
 def fit_matryoshka(model: Matryoshka, data, steps: int, lr: float = 3e-3, betas=(0.9, 0.999), aux_k: int = 256,
                    aux_coef: float = 1 / 32, dead_window: int = 25, log_every: int = 50, progress: bool = False,
                    run_dir=None, checkpoint_every: int = 500, config: dict | None = None) -> MatryoshkaRun:
-    """Train `model` (b_dec already started) on batches drawn from `data`. With `run_dir`, a checkpoint every
-    `checkpoint_every` steps, and a run started again with the same `config` resumes from the newest one exactly."""
+    "Train `model` (b_dec started) on `data`'s batches; with `run_dir`, checkpoints, and resumes from the newest exactly."
     from tqdm.auto import tqdm
     sae = model.sae
     params = [p for n, p in sae.named_parameters() if n != "threshold"]      # the threshold is tracked, not learnt
@@ -107,6 +96,16 @@ def fit_matryoshka(model: Matryoshka, data, steps: int, lr: float = 3e-3, betas=
                                            optimizer=opt.state_dict(), since_fired=since_fired, init_rows=init_rows, rows=rows,
                                            data=data.state_dict()))
     return MatryoshkaRun(model.eval(), pd.DataFrame(rows), time.perf_counter() - t0)
+
+# %% ../nbs/10b_matryoshka.ipynb #c5d10870
+def _resume_matryoshka(run_dir, config, sae, opt, data) -> dict:
+    "Load the newest checkpoint into the dictionary, optimiser and data; refuse one written with another config."
+    s = read_checkpoint(checkpoint_paths(run_dir)[-1])
+    if s["config"] != (config or {}):
+        diff = sorted(k for k in set(s["config"]) | set(config or {}) if s["config"].get(k) != (config or {}).get(k))
+        raise CheckpointError(f"{run_dir} holds a Matryoshka run with other settings ({diff}): train into a new folder")
+    sae.load_state_dict(s["model"]); opt.load_state_dict(s["optimizer"]); data.load_state_dict(s["data"])
+    return s
 
 # %% ../nbs/10b_matryoshka.ipynb #edd292b8
 def train_matryoshka(x_ND: torch.Tensor, group_widths, k: float, steps: int, batch: int = 4096, lr: float = 3e-3,
