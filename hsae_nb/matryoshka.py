@@ -18,7 +18,7 @@ from .trainer import TensorBatches, lr_at, level_columns
 from .runtime import CKPT_VERSION, checkpoint_paths, read_checkpoint, write_checkpoint
 
 # %% auto #0
-__all__ = ['Matryoshka', 'fit_matryoshka', 'train_matryoshka', 'matryoshka_levels', 'matryoshka_run']
+__all__ = ['Matryoshka', 'train_matryoshka', 'matryoshka_levels', 'matryoshka_run']
 
 # %% ../nbs/10b_matryoshka.ipynb #a2b572b2
 class Matryoshka(nn.Module):

@@ -11,7 +11,7 @@ from .level import SAELevel
 from .structure import parents_with_children
 
 # %% auto #0
-__all__ = ['Substitution', 'RowSubstitution', 'perturbed_recon']
+__all__ = ['Substitution', 'perturbed_recon']
 
 # %% ../nbs/03_perturb.ipynb #86e209b2
 class Substitution(NamedTuple):
