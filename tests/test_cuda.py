@@ -94,3 +94,13 @@ def test_nccl_two_processes_match_one(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     ddp = torch.load(out, weights_only=True)
     assert ddp["world"] == 2 and ddp["step"] > 0
+
+
+def test_per_example_coins_are_the_same_on_cuda():
+    "A RowSubstitution's coins are a hash of (row, parent, seed): CUDA draws exactly the CPU's."
+    from hsae_nb.perturb import perturb_mask
+    parent = torch.randint(-1, 64, (256,), generator=torch.Generator().manual_seed(1))
+    cpu = perturb_mask(parent, 64, 0.2, batch=512, generator=torch.Generator().manual_seed(2))
+    gpu = perturb_mask(parent.to(CUDA), 64, 0.2, batch=512, generator=torch.Generator().manual_seed(2))
+    assert gpu.seed == cpu.seed
+    assert torch.equal(gpu.keep.cpu(), cpu.keep) and torch.equal(gpu.child_on.cpu(), cpu.child_on)
