@@ -74,8 +74,8 @@ def _fp32(t: torch.Tensor):
 # %% ../nbs/04a_sparse.ipynb #6ea84eed
 class SpMM(torch.autograd.Function):
     """Y_k = A_k W for every block k (A_k given by its values and pattern); Σ_i c_ki ||W_i||² for K coefficient rows;
-    and one zero per pulled row, whose gradient g pulls row idx of W along a vector r (a dot product W[idx]·r whose
-    value the caller has). W's gradient is one dense tensor: each block's product is added into it in place."""
+    and one zero per pull (i, j, V), a dot product W[i]·V[j] whose value the caller has, whose gradient g pulls row i of W
+    along V[j]. W's gradient is one dense tensor: each block's product, and the pulls as sparse products, add into it."""
     @staticmethod
     def forward(ctx, W_ND, pats, coef_KN, pulls, *vals):
         ctx.set_materialize_grads(False)                  # an unused block gets no [B, D] of zeros
@@ -84,7 +84,7 @@ class SpMM(torch.autograd.Function):
             sqn_N = torch.linalg.vector_norm(W_ND, dim=-1).square() if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
             ctx.save_for_backward(W_ND, coef_KN, sqn_N, *vals); ctx.pats, ctx.pulls = pats, pulls
             outs = [_mm(p.csr(v), W_ND) for p, v in zip(pats, vals)]
-            return (*outs, coef_KN @ sqn_N, W_ND.new_zeros(sum(len(i) for i, _ in pulls)))
+            return (*outs, coef_KN @ sqn_N, W_ND.new_zeros(sum(len(p[0]) for p in pulls)))
 
     @staticmethod
     def backward(ctx, *grads):
@@ -101,11 +101,19 @@ class SpMM(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             if g_W is None: g_W = torch.zeros_like(W_ND)
             if g_K is not None and len(coef_KN): g_W.addcmul_(W_ND, (2 * g_K.float() @ coef_KN)[:, None])   # the norm terms
-            if g_pull is not None and len(g_pull):                                                          # the dot products
-                for (idx, r_KD), g_p in zip(ctx.pulls, g_pull.float().split([len(i) for i, _ in ctx.pulls])):
-                    g_W.index_add_(0, idx, r_KD * g_p[:, None])
+            if g_pull is not None and len(g_pull): _add_pulls_(g_W, ctx.pulls, g_pull.float())              # the dot products
         g_coef = g_K[:, None] * sqn_N if ctx.needs_input_grad[2] and g_K is not None else None
         return (g_W, None, g_coef, None, *g_vals)
+
+# %% ../nbs/04a_sparse.ipynb #334531bf
+def _add_pulls_(g_W, pulls, g_K):
+    "g_W[i] += g_k V[j] for every pull (i, j, V): one sparse product per matrix V, no [K, D] rows gathered."
+    by_V = {}
+    for (idx, oth, V), g in zip(pulls, g_K.split([len(p[0]) for p in pulls])): by_V.setdefault(id(V), (V, []))[1].append((idx, oth, g))
+    for V, parts in by_V.values():
+        idx, oth, g = (torch.cat(t) for t in zip(*parts))
+        order = torch.argsort(idx * len(V) + oth)                # CSR order: by row, then column
+        g_W.addmm_(_csr(_offsets(idx[order], len(g_W)), oth[order], g[order], (len(g_W), len(V))), V)
 
 # %% ../nbs/04a_sparse.ipynb #92c7f4b9
 class SDDMM(torch.autograd.Function):
@@ -323,7 +331,7 @@ def pc_stats_all(sa: Sequence[SparseActs], gf: GlobalForest) -> list:
 
 # %% ../nbs/04a_sparse.ipynb #9d00f3a3
 class DecoderUses:
-    "Every use of one level's decoder this step — blocks of entries, norm terms, pulled rows — run as one `SpMM`."
+    "Every use of one level's decoder this step — blocks of entries, norm terms, pulls — run as one `SpMM`."
     def __init__(self): self.vals, self.pats, self.coefs, self.pulls = [], [], [], []
 
     def add(self, vals, pat: Pattern) -> int:
@@ -336,26 +344,30 @@ class DecoderUses:
         self.coefs.append(coef_N)
         return len(self.coefs) - 1
 
-    def add_pulls(self, idx_K, rows_KD) -> int:
-        "Register dot products d[idx_k]·rows_k whose values the caller has: zeros that carry their gradient to d."
-        self.pulls.append((idx_K, rows_KD))
+    def add_pulls(self, idx_K, other_K, V) -> int:
+        "Register dot products d[idx_k]·V[other_k] whose values the caller has: zeros that carry their gradient to d."
+        self.pulls.append((idx_K, other_K, V.detach()))
         return len(self.pulls) - 1
 
     def run(self, W_ND) -> tuple:
         "One [rows, D] output per block, the norm terms and the pulls: one Function, one dense gradient for the decoder."
         coef = torch.stack(self.coefs) if self.coefs else W_ND.new_zeros(0, W_ND.shape[0])
         *outs, sums, pulls = SpMM.apply(W_ND, self.pats, coef, self.pulls, *self.vals)
-        return outs, sums, pulls.split([len(i) for i, _ in self.pulls])
+        return outs, sums, pulls.split([len(p[0]) for p in self.pulls])
 
 # %% ../nbs/04a_sparse.ipynb #38d1f593
 def _pc_terms(st: PCStats, parent_C, W_p, W_c, uses_p: DecoderUses, uses_c: DecoderUses):
     "Register one pair's structural loss with both decoders; returns what `_pc_value` needs after they run."
     W_p, W_c = W_p.detach(), W_c.detach()
     par = parent_C.index_select(0, st.link_child)
-    rows_p, rows_c, rows_j, rows_k = (W.index_select(0, i) for W, i in ((W_p, par), (W_c, st.link_child), (W_c, st.sib_j), (W_c, st.sib_k)))
-    dots = ((rows_p * rows_c).sum(-1), (rows_j * rows_k).sum(-1))          # link and sibling dot products, once
-    return (st, dots, uses_p.add_norms(st.sq_p), uses_c.add_norms(st.sq_c), uses_c.add_pulls(st.link_child, rows_p),
-            uses_p.add_pulls(par, rows_c), uses_c.add_pulls(st.sib_j, rows_k), uses_c.add_pulls(st.sib_k, rows_j))
+    dots = (_dots(st.link_child, par, W_c, W_p), _dots(st.sib_j, st.sib_k, W_c, W_c))   # link and sibling d·d, once
+    return (st, dots, uses_p.add_norms(st.sq_p), uses_c.add_norms(st.sq_c), uses_c.add_pulls(st.link_child, par, W_p),
+            uses_p.add_pulls(par, st.link_child, W_c), uses_c.add_pulls(st.sib_j, st.sib_k, W_c), uses_c.add_pulls(st.sib_k, st.sib_j, W_c))
+
+def _dots(i_K, j_K, A, B) -> torch.Tensor:
+    "A[i_k]·B[j_k] for pairs sorted by i (an SDDMM: no [K, D] rows gathered)."
+    if not len(i_K): return A.new_zeros(0)
+    return _sampled_at(_csr(_offsets(i_K, len(A)), j_K, A.new_zeros(len(i_K)), (len(A), len(B))), A, B)
 
 def _pc_value(terms, sums_p, sums_c, pulls_p, pulls_c) -> torch.Tensor:
     "The pair's structural loss summed over rows, with its gradient to both decoders through their products."
