@@ -1,6 +1,6 @@
 """Throughput of one HSAE training step, beside a dense reference SAE step and the machine's GEMM roofline.
 
-    python bench/step.py [--shapes small,planted,paper] [--steps N] [--device cpu|cuda] [--bf16] [--out bench/results/step.json]
+    python bench/step.py [--shapes small,planted,paper] [--steps N] [--rounds R] [--device cpu|cuda] [--bf16] [--out bench/results/step.json]
 
 Writes JSON with, per shape: tokens_per_s (the real Trainer.train_step on the path 'auto' picks: 4 levels,
 structural loss, perturbation, Adam, renorm), tokens_per_s_by_path (the sparse and the dense step),
@@ -8,7 +8,8 @@ vs_roofline (tokens_per_s / roofline_tokens_per_s), dense_reference_tokens_per_s
 same widths, dense matmuls, same optimiser), roofline_tokens_per_s (measured fp32 GEMM rate / the
 FLOPs of a dense step), hierarchy_fraction (structural loss + perturbation, measured as the step's
 median of the differences between each step and the step with rho = r = 0 taken right after it, plus one forest
-re-assignment amortised over update_every steps, as a share of the median step time), hsae_over_posthoc (that median step over the ρ = r = 0 one: what the
+re-assignment amortised over update_every steps, as a share of the median step time; hierarchy_fraction_quartiles: the
+same from the quartiles of the paired differences, over R rounds), hsae_over_posthoc (that median step over the ρ = r = 0 one: what the
 hierarchy costs against training the same levels alone and linking them afterwards), a breakdown of the step into parts, the profiler's top ops, peak RSS,
 and the machine.
 Benchmarks measure; they assert nothing.
@@ -139,7 +140,7 @@ def top_ops(trainer, x, n=12):
     return {e.key: round(own(e) / 1e6, 4) for e in ev}
 
 
-def bench_shape(name, s, steps, dense_path=True):
+def bench_shape(name, s, steps, dense_path=True, rounds=None):
     g, cfg, x, model, t_assign = calibrated_model(s)
     auto = choose_kernel("auto", s["batch"], cfg.widths, cfg.target_l0, DEVICE)
     res = dict(shape=dict(d=s["d"], widths=list(s["widths"]), batch=s["batch"], target_l0=s["target_l0"]), auto_path=auto)
@@ -152,10 +153,11 @@ def bench_shape(name, s, steps, dense_path=True):
             res["profile_top_ops_seconds"] = top_ops(trainer, x)
             # the hierarchy's share: the same step with ρ = r = 0 (medians of alternating steps), plus one re-assignment amortised
             med, raw = interleaved(model, cfg, s, x, path, {"full": (cfg.rho, cfg.perturb_rate), "plain": (0.0, 0.0)},
-                                   max(6, 2 * steps), raw=True)
+                                   rounds or max(6, 2 * steps), raw=True)
             full_med_s, plain_s = med["full"], med["plain"]
-            # the hierarchy's time: the median of the differences of steps taken side by side
-            paired_s = statistics.median(f - p for f, p in zip(raw["full"], raw["plain"]))
+            # the hierarchy's time: the median of the differences of steps taken side by side, and their quartiles
+            diffs = [f - p for f, p in zip(raw["full"], raw["plain"])]
+            paired_s, paired_q = statistics.median(diffs), statistics.quantiles(diffs, n=4)
     step_s = rates[auto] if auto in rates else rates["sparse"]
     res["tokens_per_s_by_path"] = {p: s["batch"] / v for p, v in rates.items()}
 
@@ -189,7 +191,10 @@ def bench_shape(name, s, steps, dense_path=True):
         dense_reference_tokens_per_s=s["batch"] / ref_s,
         roofline_tokens_per_s=roofline, gemm_gflops=gflops,
         vs_roofline=s["batch"] / step_s / roofline,
-        hierarchy_fraction=hier_s / full_med_s, hsae_over_posthoc=full_med_s / plain_s, hierarchy_seconds=dict(
+        hierarchy_fraction=hier_s / full_med_s, hsae_over_posthoc=full_med_s / plain_s,
+        # the spread of the paired differences: a share is only met when its upper quartile is
+        hierarchy_fraction_quartiles=[(q + t_assign / s["update_every"]) / full_med_s for q in (paired_q[0], paired_q[2])],
+        paired_rounds=len(diffs), hierarchy_seconds=dict(
             step_median=full_med_s, plain_step_median=plain_s, difference_of_medians=full_med_s - plain_s,
             structural_loss_and_perturbation=max(paired_s, 0.0), assignment=t_assign,
             assignment_amortised=t_assign / s["update_every"]),
@@ -204,6 +209,7 @@ def main():
     ap.add_argument("--shapes", default="small,planted,paper"); ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CUDA only), as TrainConfig(bf16=True)")
+    ap.add_argument("--rounds", type=int, help="alternating full/plain steps for the hierarchy's share (default max(6, 2 x steps))")
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "step.json"))
     a = ap.parse_args()
     global DEVICE, BF16
@@ -212,10 +218,11 @@ def main():
     if DEVICE.type == "cuda" and not torch.cuda.is_available(): ap.error("--device cuda, but torch sees no CUDA device")
     torch.set_num_threads(os.cpu_count())
     res = dict(machine=machine(), device=a.device, bf16=BF16,
-               command=f"python bench/step.py --shapes {a.shapes} --steps {a.steps} --device {a.device}" + (" --bf16" if BF16 else ""))
+               command=f"python bench/step.py --shapes {a.shapes} --steps {a.steps} --device {a.device}" + (" --bf16" if BF16 else "")
+               + (f" --rounds {a.rounds}" if a.rounds else ""))
     for name in a.shapes.split(","):
         t = time.perf_counter()
-        res[name] = bench_shape(name, SHAPES[name], a.steps)
+        res[name] = bench_shape(name, SHAPES[name], a.steps, rounds=a.rounds)
         res[name]["bench_seconds"] = time.perf_counter() - t
         print(name, json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res[name].items() if k != "breakdown_seconds"}), flush=True)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
