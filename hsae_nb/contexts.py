@@ -55,6 +55,9 @@ def _row_to_seq(loader, row: int):
     return s, local // loader.per_seq, local % loader.per_seq + 1
 
 # %% ../nbs/08_contexts.ipynb #b5ee30da
+SHARDS_KEPT = 32     # shards held in memory (~20 MB each at d 576): a feature's contexts come from every shard of the
+                     # split; keeping 5 made each feature re-read and re-verify evicted ones (3,840 features, 15 shards: ~13 min)
+
 @torch.no_grad()
 def build_contexts(model: HSAE, loader: ActivationLoader, tokenizer, positions: list, before: int = 12, after: int = 4,
                    progress: bool = True) -> dict:
@@ -62,7 +65,7 @@ def build_contexts(model: HSAE, loader: ActivationLoader, tokenizer, positions: 
     per_seq, shards, offs = loader.per_seq, {}, model.hierarchy.offsets
     def shard(s):
         if s not in shards:
-            if len(shards) > 4: shards.pop(next(iter(shards)))
+            if len(shards) >= SHARDS_KEPT: shards.pop(next(iter(shards)))
             shards[s] = read_shard(loader.dir, loader.shards[s], loader.verify)
         return shards[s]
     out = {}
