@@ -59,6 +59,11 @@ def _sampled_at(csr, A_BD, B_ND) -> torch.Tensor:
     # of a contiguous B, and that is B itself (a contiguous [D, N] copy would be transposed back, copied, every call)
     return torch.sparse.sampled_addmm(csr, A_BD.contiguous(), B_ND.contiguous().T, beta=0.0).values()
 
+def _dots(i_K, j_K, A, B) -> torch.Tensor:
+    "A[i_k]·B[j_k] for pairs sorted by i (an SDDMM: no [K, D] rows gathered)."
+    if not len(i_K): return A.new_zeros(0)
+    return _sampled_at(_csr(_offsets(i_K, len(A)), j_K, A.new_zeros(len(i_K)), (len(A), len(B))), A, B)
+
 def _sampled(pat: Pattern, A_BD, B_ND) -> torch.Tensor:
     "`_sampled_at` every entry of the pattern, [E]."
     return _sampled_at(pat.csr(A_BD.new_zeros(pat.nnz)), A_BD, B_ND) if pat.nnz else A_BD.new_zeros(0)
@@ -190,11 +195,10 @@ def _screen_bf16(x: torch.Tensor) -> bool:
 def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, W_bf: torch.Tensor, w_norm_F: torch.Tensor) -> tuple:
     """(rows, cols, x·w) of the entries with x·w > cut: candidates by a bf16 product and a margin over its rounding, values
     in fp32 (W_bf, w_norm_F: W in bf16 and its columns' norms, made once per level by the caller)."""
-    B, F_ = len(xin_BD), W_DF.shape[1]
     low = cut_F - 2 ** -7 * xin_BD.norm(dim=-1).max() * w_norm_F                 # > 3·2⁻⁹ |x||w|, the rounding bound
     low = (low - low.abs() * 2 ** -7).bfloat16()                              # its own rounding to bf16 moves it down only
     rows, cols = (xin_BD.bfloat16() @ W_bf > low).nonzero(as_tuple=True)
-    xw = _sampled_at(_csr(_offsets(rows, B), cols, xin_BD.new_zeros(len(rows)), (B, F_)), xin_BD, W_DF.T) if len(rows) else xin_BD.new_zeros(0)
+    xw = _dots(rows, cols, xin_BD, W_DF.T)                                  # the candidates' values in fp32
     keep = (xw > cut_F.index_select(0, cols)).nonzero().flatten()
     return rows.index_select(0, keep), cols.index_select(0, keep), xw.index_select(0, keep)
 
@@ -363,11 +367,6 @@ def _pc_terms(st: PCStats, parent_C, W_p, W_c, uses_p: DecoderUses, uses_c: Deco
     dots = (_dots(st.link_child, par, W_c, W_p), _dots(st.sib_j, st.sib_k, W_c, W_c))   # link and sibling d·d, once
     return (st, dots, uses_p.add_norms(st.sq_p), uses_c.add_norms(st.sq_c), uses_c.add_pulls(st.link_child, par, W_p),
             uses_p.add_pulls(par, st.link_child, W_c), uses_c.add_pulls(st.sib_j, st.sib_k, W_c), uses_c.add_pulls(st.sib_k, st.sib_j, W_c))
-
-def _dots(i_K, j_K, A, B) -> torch.Tensor:
-    "A[i_k]·B[j_k] for pairs sorted by i (an SDDMM: no [K, D] rows gathered)."
-    if not len(i_K): return A.new_zeros(0)
-    return _sampled_at(_csr(_offsets(i_K, len(A)), j_K, A.new_zeros(len(i_K)), (len(A), len(B))), A, B)
 
 def _pc_value(terms, sums_p, sums_c, pulls_p, pulls_c) -> torch.Tensor:
     "The pair's structural loss summed over rows, with its gradient to both decoders through their products."
