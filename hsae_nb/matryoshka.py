@@ -86,7 +86,7 @@ def fit_matryoshka(model: Matryoshka, data, steps: int, lr: float = 3e-3, betas=
             since_fired = torch.where((acts_BF > 0).any(0), 0, since_fired + 1)
             if step % log_every == 0 or step == steps - 1:
                 var, on = (x_BD - x_BD.mean(0)).pow(2).sum(-1).mean(), acts_BF > 0
-                rows.append(dict(step=step, loss=float(loss), threshold=float(sae.threshold[0]),
+                rows.append(dict(step=step + 1, loss=float(loss), threshold=float(sae.threshold[0]),
                                  **level_columns("ev", (1 - mse_G / var).tolist()),
                                  **level_columns("l0", [float(on[:, a:b].sum(1).float().mean()) for a, b in zip(starts, model.ends)]),
                                  **level_columns("dead", [float(dead_F[a:b].float().mean()) for a, b in zip(starts, model.ends)]),

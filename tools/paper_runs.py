@@ -126,9 +126,8 @@ def entry(rd: Path, variant: str, seed: int, steps: int, over: dict, seconds: fl
         p["hamming_per_l0"] = p["hamming"] / ((l0[p["parent_level"]] + l0[p["child_level"]]) / 2)
     from hsae_nb.trainer import level_values
     last = hist.iloc[-1]
-    done = int(last["step"]) + bool(over.get("matryoshka"))      # a Matryoshka history counts steps from 0
-    return dict(variant=variant, seed=seed, overrides=over, steps=done, planned_steps=steps,
-                batch_size=PROTOCOL["batch_size"], tokens_trained=done * PROTOCOL["batch_size"],
+    return dict(variant=variant, seed=seed, overrides=over, steps=int(last["step"]), planned_steps=steps,
+                batch_size=PROTOCOL["batch_size"], tokens_trained=int(last["step"]) * PROTOCOL["batch_size"],
                 l0_within_5pct=ok, l0_levels=l0, summary=s, levels=levels, pairs=pairs, lm=lm,
                 init_cos_final=[float(v) for v in level_values(last, "init_cos")],
                 training_l0_final=[float(v) for v in level_values(last, "l0")],
