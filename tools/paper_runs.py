@@ -190,7 +190,7 @@ def _train_and_eval(cache, runs, variant, seed, steps, over, threads, splice, ag
     else:
         print(f"== {run_name(variant, seed)}: {steps} steps × {PROTOCOL['batch_size']} -> {rd}", flush=True)
         t = time.perf_counter()
-        if over.get("matryoshka"): steps_run = train_matryoshka(cache, rd, seed, steps, threads)
+        if over.get("matryoshka"): steps_run = matryoshka_variant(cache, rd, seed, steps, threads)
         else:
             kw = {**{k: v for k, v in PROTOCOL.items() if k != "test_fraction"}, **over}     # a variant's ρ, r win
             # a killed run resumes from its last checkpoint (config.json is only written when a run finishes)
@@ -202,11 +202,14 @@ def _train_and_eval(cache, runs, variant, seed, steps, over, threads, splice, ag
     write_json(rd / ENTRY, entry(rd, variant, seed, steps, over, seconds, steps_run))
 
 
-def train_matryoshka(cache, rd: Path, seed: int, steps: int, threads: int | None, lr: float | None = None) -> int:
+def protocol_widths() -> tuple: return tuple(int(w) for w in PROTOCOL["widths"].split(","))
+
+
+def matryoshka_variant(cache, rd: Path, seed: int, steps: int, threads: int | None, lr: float | None = None) -> int:
     "A Matryoshka dictionary at the protocol's widths, batch and split, L0 = the levels' targets added up (resumable)."
     from hsae_nb.matryoshka import matryoshka_run
     if threads: torch.set_num_threads(threads)
-    widths = tuple(int(w) for w in PROTOCOL["widths"].split(","))
+    widths = protocol_widths()
     matryoshka_run(cache, rd, widths, k=TARGET_L0 * len(widths), steps=steps, batch=PROTOCOL["batch_size"],
                    lr=lr or MATRYOSHKA_LR, seed=seed, test_fraction=PROTOCOL["test_fraction"], progress=False)
     return steps
@@ -218,9 +221,9 @@ def matryoshka_sweep(cache, runs: Path, threads: int | None) -> dict:
     out = {}
     for lr in lrs:
         rd = runs / "matryoshka_sweep" / f"lr{lr:g}"
-        train_matryoshka(cache, rd, 0, steps, threads, lr)
+        matryoshka_variant(cache, rd, 0, steps, threads, lr)
         last = pd.read_csv(rd / "history.csv").iloc[-1]
-        out[lr] = float(last[f"ev_{len(PROTOCOL['widths'].split(',')) - 1}"])
+        out[lr] = float(last[f"ev_{len(protocol_widths()) - 1}"])
         print(f"Matryoshka lr {lr:g}: full-prefix EV {out[lr]:.4f} after {steps} steps", flush=True)
     return out
 
@@ -237,6 +240,7 @@ def collect(runs: Path, cache: str | None = None) -> dict:
                runs={})
     from hsae_nb.trainer import convergence
     before = json.loads(RESULTS.read_text()) if RESULTS.exists() else dict(runs={})
+    fingerprints = {}                                     # cache folder -> fingerprint: each manifest read once
     for variant, seed, _, _ in all_runs():
         f = run_folder(runs, variant, seed) / ENTRY
         if not f.exists():
@@ -244,8 +248,9 @@ def collect(runs: Path, cache: str | None = None) -> dict:
             continue
         e = out["runs"][run_name(variant, seed)] = json.loads(f.read_text())
         cache_dir = Path(json.loads((f.parent / "config.json").read_text())["data"]["cache_dir"])
-        if (cache_dir / "manifest.json").exists():        # which harvest this run trained on (runs before this field: unknown)
-            e["cache_fingerprint"] = cache_fingerprint(json.loads((cache_dir / "manifest.json").read_text()))
+        if cache_dir not in fingerprints and (cache_dir / "manifest.json").exists():
+            fingerprints[cache_dir] = cache_fingerprint(json.loads((cache_dir / "manifest.json").read_text()))
+        if cache_dir in fingerprints: e["cache_fingerprint"] = fingerprints[cache_dir]   # which harvest (runs before this field: unknown)
         e["convergence"] = convergence(pd.read_csv(f.parent / "history.csv"))   # decoder left its init, EV plateaued
         m = json.loads((f.parent / "metrics.json").read_text())                  # checks added later by hsae_eval
         e.update({k: m[k] for k in ("autointerp", "geometry") if k in m})
@@ -263,7 +268,7 @@ def collect(runs: Path, cache: str | None = None) -> dict:
 def cache_fingerprint(manifest: dict) -> str:
     "One hash of the cache's shard hashes: two harvests with the same command give the same activations, or not."
     import hashlib
-    return hashlib.sha256("".join(sh.get("sha256", sh["file"]) for sh in manifest["shards"]).encode()).hexdigest()[:16]
+    return hashlib.sha256("".join(sh["sha256"] for sh in manifest["shards"]).encode()).hexdigest()[:16]
 
 
 # The table's columns: (key in a run's summary, label, format). Pair means weigh every parent-child edge the same;
