@@ -149,9 +149,10 @@ def matryoshka_run(cache, run_dir, group_widths, k: float, steps: int, batch: in
     lock = lock_folder(run_dir, "run folder")                     # one trainer per folder, as for hsae_train
     try:
         data = ActivationLoader(cache, batch, test_fraction=test_fraction, seed=seed)
-        first = ActivationLoader(cache, batch, test_fraction=test_fraction, seed=seed)    # the first batches start b_dec
         model = Matryoshka(data.manifest["d_in"], group_widths, k, generator=seed_everything(seed + 100))
-        with torch.no_grad(): model.sae.b_dec.copy_(torch.cat([next(first) for _ in range(max(1, 65536 // batch))]).mean(0))
+        if not checkpoint_paths(run_dir):                  # a new run: b_dec starts at the mean of the first batches
+            first = ActivationLoader(cache, batch, test_fraction=test_fraction, seed=seed)
+            with torch.no_grad(): model.sae.b_dec.copy_(torch.cat([next(first) for _ in range(max(1, 65536 // batch))]).mean(0))
         train = dict(kind="matryoshka", group_widths=list(group_widths), k=float(k), total_steps=steps, batch_size=batch,
                      lr=lr, seed=seed)
         run = fit_matryoshka(model, data, steps, lr=lr, progress=progress, run_dir=run_dir, checkpoint_every=checkpoint_every,
