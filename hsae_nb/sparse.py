@@ -17,6 +17,11 @@ from .loss import BatchOutput, total_loss
 __all__ = ['run_batch_sparse', 'choose_kernel']
 
 # %% ../nbs/04a_sparse.ipynb #952a8639
+def _fused():
+    "The compiled CPU loops (`04b_fused`), imported on first use: numba loads only where they run."
+    from hsae_nb import fused
+    return fused
+
 def _csr(crow, col, vals, shape):
     with warnings.catch_warnings():                    # "CSR support is in beta" on every construction
         warnings.simplefilter("ignore")
@@ -101,7 +106,10 @@ class SpMM(torch.autograd.Function):
             g = g.float()
             if ctx.needs_input_grad[4 + k]: g_vals[k] = _sampled(pat, g, W_ND)    # inputs: W, pats, coef, pulls, then the values
             if ctx.needs_input_grad[0]:                   # blocks add into one tensor: no concatenated [ΣB, D] gradient
-                if g_W is None: g_W = _mm(pat.csr_t(v), g)
+                if pat.nnz < len(W_ND) and _fused().fused_ok(v, g):   # a small block (stand-ins): no pass over all of W
+                    if g_W is None: g_W = torch.zeros_like(W_ND)
+                    _fused().scatter_rows_(g_W, pat.cols, pat.rows, v, g.contiguous())
+                elif g_W is None: g_W = _mm(pat.csr_t(v), g)
                 else: g_W.addmm_(pat.csr_t(v), g)
         if ctx.needs_input_grad[0]:
             if g_W is None: g_W = torch.zeros_like(W_ND)
@@ -113,6 +121,9 @@ class SpMM(torch.autograd.Function):
 # %% ../nbs/04a_sparse.ipynb #334531bf
 def _add_pulls_(g_W, pulls, g_K):
     "g_W[i] += g_k V[j] for every pull (i, j, V): one sparse product per matrix V, no [K, D] rows gathered."
+    if _fused().fused_ok(g_W, g_K):                     # CPU: the compiled loop touches the pulled rows only
+        for (idx, oth, V), g in zip(pulls, g_K.split([len(p[0]) for p in pulls])): _fused().scatter_rows_(g_W, idx, oth, g, V)
+        return
     by_V = {}
     for (idx, oth, V), g in zip(pulls, g_K.split([len(p[0]) for p in pulls])): by_V.setdefault(id(V), (V, []))[1].append((idx, oth, g))
     for V, parts in by_V.values():
@@ -364,7 +375,7 @@ def _pc_terms(st: PCStats, parent_C, W_p, W_c, uses_p: DecoderUses, uses_c: Deco
     "Register one pair's structural loss with both decoders; returns what `_pc_value` needs after they run."
     W_p, W_c = W_p.detach(), W_c.detach()
     par = parent_C.index_select(0, st.link_child)
-    dots = (_dots(st.link_child, par, W_c, W_p), _dots(st.sib_j, st.sib_k, W_c, W_c))   # link and sibling d·d, once
+    dots = (_pair_dots(st.link_child, par, W_c, W_p), _pair_dots(st.sib_j, st.sib_k, W_c, W_c))   # link and sibling d·d, once
     return (st, dots, uses_p.add_norms(st.sq_p), uses_c.add_norms(st.sq_c), uses_c.add_pulls(st.link_child, par, W_p),
             uses_p.add_pulls(par, st.link_child, W_c), uses_c.add_pulls(st.sib_j, st.sib_k, W_c), uses_c.add_pulls(st.sib_k, st.sib_j, W_c))
 
@@ -382,6 +393,17 @@ def _global_forest(model) -> GlobalForest:
         model._global_for = model.hierarchy
     return model._global
 
+def _pair_stats(model, sa: Sequence[SparseActs]) -> list:
+    "Every level pair's `PCStats`: the compiled loops on CPU, one sort over all levels' entries elsewhere (same sums)."
+    if _fused().fused_ok(*(s.acts for s in sa)):
+        kids = [s.has_kids for s in model.sibling_index()]
+        return [PCStats(*_fused().pc_stats_pair(sa[l], sa[l + 1], p, kids[l])) for l, p in enumerate(model.hierarchy.parents)]
+    return pc_stats_all(sa, _global_forest(model))
+
+def _pair_dots(i_K, j_K, A, B) -> torch.Tensor:
+    "A[i_k]·B[j_k]: a compiled loop on CPU, an SDDMM elsewhere."
+    return _fused().row_dots(i_K, j_K, A, B) if _fused().fused_ok(A, B) else _dots(i_K, j_K, A, B)
+
 # %% ../nbs/04a_sparse.ipynb #e8aa10b3
 def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: list, give_up_if_dense: bool = False):
     "The HSAE loss by part, computed over entry sets (same values and gradients as the dense path)."
@@ -397,7 +419,7 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
     if cfg.rho > 0 and L > 1:
         parents = model.hierarchy.parents
         pc_terms = [_pc_terms(st, parents[l], lv[l].W_dec, lv[l + 1].W_dec, uses[l], uses[l + 1])
-                    for l, st in enumerate(pc_stats_all(sa, _global_forest(model)))]
+                    for l, st in enumerate(_pair_stats(model, sa))]
     out, sums, pulls = zip(*[u.run(l.W_dec) for u, l in zip(uses, lv)])
     recon = [out[l][own[l]] + lv[l].b_dec for l in range(L)]
     for l, blk in enumerate(stand_in):
