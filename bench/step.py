@@ -1,6 +1,6 @@
 """Throughput of one HSAE training step, beside a dense reference SAE step and the machine's GEMM roofline.
 
-    python bench/step.py [--shapes small,planted,paper] [--steps N] [--rounds R] [--device cpu|cuda] [--bf16] [--out bench/results/step.json]
+    python bench/step.py [--shapes small,planted,paper] [--steps N] [--rounds R] [--device cpu|cuda] [--bf16] [--fused auto|off] [--out bench/results/step.json]
 
 Writes JSON with, per shape: tokens_per_s (the real Trainer.train_step on the path 'auto' picks: 4 levels,
 structural loss, perturbation, Adam, renorm), tokens_per_s_by_path (the sparse and the dense step),
@@ -210,6 +210,7 @@ def main():
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CUDA only), as TrainConfig(bf16=True)")
     ap.add_argument("--rounds", type=int, help="alternating full/plain steps for the hierarchy's share (default max(6, 2 x steps))")
+    ap.add_argument("--fused", default="auto", choices=("auto", "off"), help="the compiled CPU loops of nbs/04b_fused.ipynb, or tensor ops only")
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "step.json"))
     a = ap.parse_args()
     global DEVICE, BF16
@@ -217,9 +218,11 @@ def main():
     if BF16 and DEVICE.type != "cuda": ap.error("--bf16 needs --device cuda")
     if DEVICE.type == "cuda" and not torch.cuda.is_available(): ap.error("--device cuda, but torch sees no CUDA device")
     torch.set_num_threads(os.cpu_count())
-    res = dict(machine=machine(), device=a.device, bf16=BF16,
+    import hsae_nb.fused
+    hsae_nb.fused.FUSED = a.fused
+    res = dict(machine=machine(), device=a.device, bf16=BF16, fused=a.fused,
                command=f"python bench/step.py --shapes {a.shapes} --steps {a.steps} --device {a.device}" + (" --bf16" if BF16 else "")
-               + (f" --rounds {a.rounds}" if a.rounds else ""))
+               + (f" --rounds {a.rounds}" if a.rounds else "") + (" --fused off" if a.fused == "off" else ""))
     for name in a.shapes.split(","):
         t = time.perf_counter()
         res[name] = bench_shape(name, SHAPES[name], a.steps, rounds=a.rounds)
