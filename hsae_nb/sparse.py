@@ -77,6 +77,10 @@ def _mm(csr, dense) -> torch.Tensor:
     "csr @ dense into a fresh tensor (torch's out-of-place CPU product zero-fills a result, then copies it once more)."
     return dense.new_empty(csr.shape[0], dense.shape[1]).addmm_(csr, dense, beta=0)
 
+def _small(pat: Pattern, W_ND, *ts) -> bool:
+    "Whether a block goes to the compiled row loops (04b_fused): fewer entries than W has rows, all on CPU in fp32."
+    return pat.nnz < len(W_ND) and _fused().fused_ok(W_ND, *ts)   # larger blocks: MKL's CSR kernels, sorted access
+
 def _fp32(t: torch.Tensor):
     "Autocast off: the sparse kernels run in fp32 also under bf16 autocast (cuSPARSE's SDDMM wants matching dtypes)."
     return torch.autocast(t.device.type, enabled=False)
@@ -93,7 +97,8 @@ class SpMM(torch.autograd.Function):
         with _fp32(W_ND):
             sqn_N = torch.linalg.vector_norm(W_ND, dim=-1).square() if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
             ctx.save_for_backward(W_ND, coef_KN, sqn_N, *vals); ctx.pats, ctx.pulls = pats, pulls
-            outs = [_mm(p.csr(v), W_ND) for p, v in zip(pats, vals)]
+            outs = [_fused().scatter_rows_(W_ND.new_zeros(p.shape[0], W_ND.shape[1]), p.rows, p.cols, v, W_ND) if _small(p, W_ND, v)
+                    else _mm(p.csr(v), W_ND) for p, v in zip(pats, vals)]      # small blocks (stand-ins) by a row loop
             return (*outs, coef_KN @ sqn_N, W_ND.new_zeros(sum(len(p[0]) for p in pulls)))
 
     @staticmethod
@@ -104,9 +109,11 @@ class SpMM(torch.autograd.Function):
         for k, (pat, v, g) in enumerate(zip(ctx.pats, vals, g_outs)):
             if g is None: continue
             g = g.float()
-            if ctx.needs_input_grad[4 + k]: g_vals[k] = _sampled(pat, g, W_ND)    # inputs: W, pats, coef, pulls, then the values
+            small = _small(pat, W_ND, v, g)               # a small block (stand-ins): its entries only, no pass over all of W
+            if ctx.needs_input_grad[4 + k]:               # inputs: W, pats, coef, pulls, then the values
+                g_vals[k] = _fused().row_dots(pat.rows, pat.cols, g, W_ND) if small else _sampled(pat, g, W_ND)
             if ctx.needs_input_grad[0]:                   # blocks add into one tensor: no concatenated [ΣB, D] gradient
-                if pat.nnz < len(W_ND) and _fused().fused_ok(v, g):   # a small block (stand-ins): no pass over all of W
+                if small:
                     if g_W is None: g_W = torch.zeros_like(W_ND)
                     _fused().scatter_rows_(g_W, pat.cols, pat.rows, v, g.contiguous())
                 elif g_W is None: g_W = _mm(pat.csr_t(v), g)
