@@ -127,25 +127,24 @@ class PairStats(torch.autograd.Function):
         link_child, link, link_slot = _links(cols_c, a_p, a_c, link_p, link_c, C)
         sib_j, sib_k, sib, sib_slot = _siblings(cols_c, a_c, sib_a, sib_b, C)
         ctx.keep = (cols_p, a_p, cols_c, a_c, kids, par, link_p, link_c, link_slot, sib_a, sib_b, sib_slot)
+        ctx.sizes = P, C, len(link), len(sib)              # of the four sums, for gradients autograd leaves as None
         t = torch.from_numpy
         index = t(link_child), t(sib_j), t(sib_k)
         ctx.mark_non_differentiable(*index)
-        return (t(_squares(cols_p, a_p, kids, P)), t(_squares(cols_c, a_c, par >= 0, C)), t(link), t(sib), *index)
+        # in the order of PCStats' fields: sq_p, sq_c, link_child, link, sib_j, sib_k, sib
+        return t(_squares(cols_p, a_p, kids, P)), t(_squares(cols_c, a_c, par >= 0, C)), index[0], t(link), *index[1:], t(sib)
 
     @staticmethod
-    def backward(ctx, g_sq_p, g_sq_c, g_link, g_sib, *_):
-        k = ctx.keep
-        g = [np.zeros(n, np.float32) if v is None else _np(v.float())
-             for v, n in ((g_sq_p, len(k[4])), (g_sq_c, len(k[5])), (g_link, k[8].max(initial=-1) + 1), (g_sib, k[11].max(initial=-1) + 1))]
-        g_p, g_c = _stats_grad(*k, *g)
+    def backward(ctx, g_sq_p, g_sq_c, _, g_link, __, ___, g_sib):
+        g = [np.zeros(n, np.float32) if v is None else _np(v.float()) for v, n in zip((g_sq_p, g_sq_c, g_link, g_sib), ctx.sizes)]
+        g_p, g_c = _stats_grad(*ctx.keep, *g)
         return torch.from_numpy(g_p), torch.from_numpy(g_c), None, None, None, None
 
 # %% ../nbs/04b_fused.ipynb #e3ba98c4
 def pc_stats_pair(sa_p, sa_c, parent_C: torch.Tensor, kids_P: torch.Tensor) -> tuple:
     """`04a_sparse.pc_stats` of one level pair (its `SparseActs`) by the compiled loops, on CPU: the same sums, values and
     gradients, as a tuple in the order of `PCStats`' fields (that module wraps it: it builds on this one)."""
-    sq_p, sq_c, link, sib, link_child, sib_j, sib_k = PairStats.apply(sa_p.acts, sa_c.acts, sa_p.pat, sa_c.pat, parent_C, kids_P)
-    return sq_p, sq_c, link_child, link, sib_j, sib_k, sib
+    return PairStats.apply(sa_p.acts, sa_c.acts, sa_p.pat, sa_c.pat, parent_C, kids_P)
 
 # %% ../nbs/04b_fused.ipynb #4cf8568a
 @njit(cache=True, nogil=True)
@@ -164,15 +163,17 @@ def _row_dots(A, B, idx, other):
     return out
 
 # %% ../nbs/04b_fused.ipynb #557304c6
+def _cpu_only(*ts: torch.Tensor):
+    if not fused_ok(*ts): raise ValueError("the compiled loops take CPU float32 tensors with FUSED='auto' (check fused_ok first)")
+
 def scatter_rows_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: torch.Tensor, V: torch.Tensor) -> torch.Tensor:
-    "out[idx_k] += w_k · V[other_k] for every k, in place (the compiled loop on CPU float32, else `index_add_`)."
-    if len(idx) == 0: return out
-    if fused_ok(out, w, V) and out.is_contiguous():
-        _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V))
-        return out
-    return out.index_add_(0, idx, w[:, None] * V.index_select(0, other))
+    "out[idx_k] += w_k · V[other_k] for every k, in place (`out` contiguous; the callers keep tensor ops for other devices)."
+    _cpu_only(out, w, V)
+    if not out.is_contiguous(): raise ValueError("scatter_rows_ writes in place: `out` must be contiguous")
+    _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V))
+    return out
 
 def row_dots(idx: torch.Tensor, other: torch.Tensor, A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     "A[idx_k]·B[other_k] for every k, [K] (no gradient: the structural loss carries its own, as pulls)."
-    if fused_ok(A, B): return torch.from_numpy(_row_dots(_np(A), _np(B), _np(idx), _np(other)))
-    return (A.detach().index_select(0, idx) * B.detach().index_select(0, other)).sum(-1)
+    _cpu_only(A, B)
+    return torch.from_numpy(_row_dots(_np(A), _np(B), _np(idx), _np(other)))
