@@ -4,9 +4,12 @@
 
 # %% ../nbs/04b_fused.ipynb #bf1b0cc8
 from __future__ import annotations
+import functools, os
+from types import FunctionType
 import numpy as np
 import torch
-from numba import njit
+import numba
+from numba import njit, prange
 
 # %% auto #0
 __all__ = []
@@ -19,47 +22,82 @@ def fused_ok(*ts: torch.Tensor) -> bool:
     if FUSED not in ("auto", "off"): raise ValueError(f"fused.FUSED must be 'auto' or 'off', got {FUSED!r}")
     return FUSED == "auto" and all(t.device.type == "cpu" and t.dtype == torch.float32 for t in ts)
 
-# %% ../nbs/04b_fused.ipynb #64ffb91b
-@njit(cache=True, nogil=True)
-def _walk(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, link_p, link_c, sib_a, sib_b):
-    "Fill the links and (up to their capacity) the sibling pairs met in each row; return how many of each there are."
-    at = np.empty(n_parent, np.int64); at_row = np.full(n_parent, -1, np.int64)      # p's entry, and the row it is in
-    last = np.empty(n_parent, np.int64); last_row = np.full(n_parent, -1, np.int64)  # the row's latest child entry under p
-    prev = np.empty(len(cols_c), np.int64)                  # for each child entry, the one before it under its parent
-    n_link = 0; n_sib = 0
-    for b in range(len(crow_p) - 1):                        # rows tag the marks: nothing to clear between rows
-        for e in range(crow_p[b], crow_p[b + 1]):
-            at[cols_p[e]] = e; at_row[cols_p[e]] = b
-        for e in range(crow_c[b], crow_c[b + 1]):
-            p = parent_C[cols_c[e]]
-            if p < 0: continue
-            if at_row[p] == b:
-                link_p[n_link] = at[p]; link_c[n_link] = e; n_link += 1
-            o = last[p] if last_row[p] == b else -1
-            prev[e] = o; last[p] = e; last_row[p] = b
-            while o >= 0:                                   # every earlier sibling in this row
-                if n_sib < len(sib_a): sib_a[n_sib] = o; sib_b[n_sib] = e
-                n_sib += 1
-                o = prev[o]
-    return n_link, n_sib
+# %% ../nbs/04b_fused.ipynb #f336d49a
+_POOL_OWNER = []        # the pid of the process whose numba threads are running, once they are
 
-def _match(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent):
-    "(parent entry, child entry) of each link and (child entry, child entry) of each sibling pair met in a row."
-    # outputs sized by the caller: an array grown inside a compiled loop made the loop 4x slower
-    link_p, link_c, cap = np.empty(len(cols_c), np.int64), np.empty(len(cols_c), np.int64), len(cols_c)
+def _threads() -> int:
+    "How many threads the parallel loops use now: torch's count, and 1 in a process forked after the pool started."
+    n = min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS)
+    if n <= 1: return 1
+    if not _POOL_OWNER: _POOL_OWNER.append(os.getpid())
+    elif _POOL_OWNER[0] != os.getpid(): return 1        # a forked child: its parent's OpenMP pool is not there
+    numba.set_num_threads(n)
+    return n
+
+def _twin(fastmath: bool = False):
+    "Compile a loop written with `prange` twice, serial and parallel; a call runs the one `_threads` asks for."
+    def compile_both(f):
+        alone = FunctionType(f.__code__, f.__globals__, f.__name__ + "_serial", f.__defaults__)
+        alone.__qualname__ = f.__qualname__ + "_serial"            # a cache file of its own beside the parallel one
+        serial = njit(cache=True, nogil=True, fastmath=fastmath)(alone)
+        parallel = njit(cache=True, nogil=True, fastmath=fastmath, parallel=True)(f)
+        @functools.wraps(f)
+        def run(*args): return (parallel if _threads() > 1 else serial)(*args)
+        run.serial, run.parallel = serial, parallel
+        return run
+    return compile_both
+
+# %% ../nbs/04b_fused.ipynb #64ffb91b
+@_twin()
+def _walk(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, starts, link_p, link_c, n_link, sib_a, sib_b, sib_start, n_sib):
+    "Each chunk of rows' links (from its first child entry on) and sibling pairs (up to its capacity); their counts."
+    prev = np.empty(len(cols_c), np.int64)                  # for each child entry, the one before it under its parent
+    for c in prange(len(starts) - 1):                       # chunks run on their own threads, with their own marks
+        at = np.empty(n_parent, np.int64); at_row = np.full(n_parent, -1, np.int64)      # p's entry, and the row it is in
+        last = np.empty(n_parent, np.int64); last_row = np.full(n_parent, -1, np.int64)  # the row's latest child entry under p
+        nl, ns, cap = crow_c[starts[c]], sib_start[c], sib_start[c + 1]
+        for b in range(starts[c], starts[c + 1]):           # rows tag the marks: nothing to clear between rows
+            for e in range(crow_p[b], crow_p[b + 1]):
+                at[cols_p[e]] = e; at_row[cols_p[e]] = b
+            for e in range(crow_c[b], crow_c[b + 1]):
+                p = parent_C[cols_c[e]]
+                if p < 0: continue
+                if at_row[p] == b:
+                    link_p[nl] = at[p]; link_c[nl] = e; nl += 1
+                o = last[p] if last_row[p] == b else -1
+                prev[e] = o; last[p] = e; last_row[p] = b
+                while o >= 0:                               # every earlier sibling in this row
+                    if ns < cap: sib_a[ns] = o; sib_b[ns] = e
+                    ns += 1
+                    o = prev[o]
+        n_link[c] = nl - crow_c[starts[c]]; n_sib[c] = ns - sib_start[c]
+
+def _match(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, chunks: int | None = None):
+    "(parent, child) entries of each link and (child, child) of each sibling pair met in a row, in row order (chunks: threads)."
+    chunks = chunks or _threads()
+    starts = np.linspace(0, len(crow_p) - 1, chunks + 1).astype(np.int64)
+    first = crow_c[starts]                                  # a chunk has at most as many links as child entries
+    link_p, link_c = np.empty(len(cols_c), np.int64), np.empty(len(cols_c), np.int64)   # sized here: growing them
+    n_link, n_sib, cap = np.zeros(chunks, np.int64), np.zeros(chunks, np.int64), np.diff(first)  # in the loop was 4x slower
     while True:                                             # siblings per row can outnumber entries: then once more
-        sib_a, sib_b = np.empty(cap, np.int64), np.empty(cap, np.int64)
-        n_link, n_sib = _walk(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, link_p, link_c, sib_a, sib_b)
-        if n_sib <= cap: return link_p[:n_link], link_c[:n_link], sib_a[:n_sib], sib_b[:n_sib]
-        cap = n_sib
+        sib_start = np.concatenate((np.zeros(1, np.int64), np.cumsum(cap)))
+        sib_a, sib_b = np.empty(sib_start[-1], np.int64), np.empty(sib_start[-1], np.int64)
+        _walk(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, starts, link_p, link_c, n_link, sib_a, sib_b, sib_start, n_sib)
+        if (n_sib <= cap).all(): break
+        cap = np.maximum(cap, n_sib)
+    take = lambda a, at, n: np.concatenate([a[at[c]:at[c] + n[c]] for c in range(chunks)])
+    return take(link_p, first, n_link), take(link_c, first, n_link), take(sib_a, sib_start, n_sib), take(sib_b, sib_start, n_sib)
 
 # %% ../nbs/04b_fused.ipynb #88d1644d
-@njit(cache=True, nogil=True)
-def _squares(cols, acts, counted, n):
-    "Σ a² of the entries in each column whose `counted` flag is set, [n]."
-    out = np.zeros(n, np.float32)
-    for e in range(len(cols)):
-        if counted[cols[e]]: out[cols[e]] += acts[e] * acts[e]
+@_twin()
+def _squares(ccol, perm, acts, counted):
+    "Σ a² of the entries in each column whose `counted` flag is set, [n], by columns (the transpose: `Pattern.ccol`, `perm`)."
+    out = np.zeros(len(ccol) - 1, np.float32)
+    for j in prange(len(ccol) - 1):                # a column's entries in row order, as one thread walking the rows adds them
+        if counted[j]:
+            s = np.float32(0.0)
+            for e in range(ccol[j], ccol[j + 1]): s += acts[perm[e]] * acts[perm[e]]
+            out[j] = s
     return out
 
 @njit(cache=True, nogil=True)
@@ -97,16 +135,16 @@ def _siblings(cols_c, a_c, sib_a, sib_b, n_child):
     return pair // n_child, pair % n_child, value, slot
 
 # %% ../nbs/04b_fused.ipynb #105b57ca
-@njit(cache=True, nogil=True)
+@_twin()
 def _stats_grad(cols_p, a_p, cols_c, a_c, kids_P, parent_C, link_p, link_c, link_slot, sib_a, sib_b, sib_slot,
                 g_sq_p, g_sq_c, g_link, g_sib):
     "Gradients of the entries' activations, parents' and children's, from the gradients of the four sums."
     g_p = np.zeros(len(a_p), np.float32); g_c = np.zeros(len(a_c), np.float32)
-    for e in range(len(cols_p)):
+    for e in prange(len(cols_p)):                           # one entry each: these split over threads
         if kids_P[cols_p[e]]: g_p[e] = 2 * a_p[e] * g_sq_p[cols_p[e]]
-    for e in range(len(cols_c)):
+    for e in prange(len(cols_c)):
         if parent_C[cols_c[e]] >= 0: g_c[e] = 2 * a_c[e] * g_sq_c[cols_c[e]]
-    for k in range(len(link_c)):
+    for k in range(len(link_c)):                            # entries shared by links and pairs: one thread, in order
         g = g_link[link_slot[k]]
         g_p[link_p[k]] += g * a_c[link_c[k]]; g_c[link_c[k]] += g * a_p[link_p[k]]
     for s in range(len(sib_a)):
@@ -132,7 +170,8 @@ class PairStats(torch.autograd.Function):
         index = t(link_child), t(sib_j), t(sib_k)
         ctx.mark_non_differentiable(*index)
         # in the order of PCStats' fields: sq_p, sq_c, link_child, link, sib_j, sib_k, sib
-        return t(_squares(cols_p, a_p, kids, P)), t(_squares(cols_c, a_c, par >= 0, C)), index[0], t(link), *index[1:], t(sib)
+        sq_p, sq_c = _squares(_np(pat_p.ccol), _np(pat_p.perm), a_p, kids), _squares(_np(pat_c.ccol), _np(pat_c.perm), a_c, par >= 0)
+        return t(sq_p), t(sq_c), index[0], t(link), *index[1:], t(sib)
 
     @staticmethod
     def backward(ctx, g_sq_p, g_sq_c, _, g_link, __, ___, g_sib):
@@ -147,16 +186,21 @@ def pc_stats_pair(sa_p, sa_c, parent_C: torch.Tensor, kids_P: torch.Tensor) -> t
     return PairStats.apply(sa_p.acts, sa_c.acts, sa_p.pat, sa_c.pat, parent_C, kids_P)
 
 # %% ../nbs/04b_fused.ipynb #4cf8568a
-@njit(cache=True, nogil=True)
-def _scatter_rows(out, idx, other, w, V):
-    for k in range(len(idx)):
-        i, j, g = idx[k], other[k], w[k]
-        for d in range(out.shape[1]): out[i, d] += g * V[j, d]
+@_twin()
+def _scatter_rows(out, idx, other, w, V, bands):
+    N = out.shape[0]                               # bands: threads (an argument: a count read inside could not be cached)
+    for t in prange(bands):                        # each thread owns a band of out's rows and skips the others' entries
+        lo, hi = t * N // bands, (t + 1) * N // bands
+        for k in range(len(idx)):
+            i = idx[k]
+            if lo <= i < hi:
+                g, j = w[k], other[k]
+                for d in range(out.shape[1]): out[i, d] += g * V[j, d]
 
-@njit(cache=True, nogil=True, fastmath=True)     # fastmath: the sum may be reordered, so it vectorises
+@_twin(fastmath=True)                              # fastmath: the sum may be reordered, so it vectorises
 def _row_dots(A, B, idx, other):
     out = np.empty(len(idx), np.float32)
-    for k in range(len(idx)):
+    for k in prange(len(idx)):
         s = np.float32(0.0)
         for d in range(A.shape[1]): s += A[idx[k], d] * B[other[k], d]
         out[k] = s
@@ -170,10 +214,39 @@ def scatter_rows_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: 
     "out[idx_k] += w_k · V[other_k] for every k, in place (`out` contiguous; the callers keep tensor ops for other devices)."
     _cpu_only(out, w, V)
     if not out.is_contiguous(): raise ValueError("scatter_rows_ writes in place: `out` must be contiguous")
-    _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V))
+    _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V), _threads())
     return out
 
 def row_dots(idx: torch.Tensor, other: torch.Tensor, A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     "A[idx_k]·B[other_k] for every k, [K] (no gradient: the structural loss carries its own, as pulls)."
     _cpu_only(A, B)
     return torch.from_numpy(_row_dots(_np(A), _np(B), _np(idx), _np(other)))
+
+# %% ../nbs/04b_fused.ipynb #3e75f6b2
+@_twin(fastmath=True)
+def _row_sq_norms(W):
+    out = np.empty(W.shape[0], np.float32)
+    for i in prange(W.shape[0]):
+        s = np.float32(0.0)
+        for d in range(W.shape[1]): s += W[i, d] * W[i, d]
+        out[i] = s
+    return out
+
+@_twin(fastmath=True)
+def _drop_radial(g, W):
+    for i in prange(g.shape[0]):
+        s = np.float32(0.0)
+        for d in range(g.shape[1]): s += g[i, d] * W[i, d]
+        for d in range(g.shape[1]): g[i, d] -= s * W[i, d]
+
+def row_sq_norms(W: torch.Tensor) -> torch.Tensor:
+    "||W_i||² for every row, [N]."
+    _cpu_only(W)
+    return torch.from_numpy(_row_sq_norms(_np(W)))
+
+def drop_radial_(g: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
+    "g_i -= (g_i·w_i) w_i for every row, in place: with unit rows w_i, the part of g_i along its row is removed."
+    _cpu_only(g, W)
+    if not g.is_contiguous(): raise ValueError("drop_radial_ writes in place: `g` must be contiguous")
+    _drop_radial(g.detach().numpy(), _np(W))
+    return g

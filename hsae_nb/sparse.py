@@ -77,53 +77,70 @@ def _mm(csr, dense) -> torch.Tensor:
     "csr @ dense into a fresh tensor (torch's out-of-place CPU product zero-fills a result, then copies it once more)."
     return dense.new_empty(csr.shape[0], dense.shape[1]).addmm_(csr, dense, beta=0)
 
-def _small(pat: Pattern, W_ND, *ts) -> bool:
-    "Whether a block goes to the compiled row loops (04b_fused): fewer entries than W has rows, all on CPU in fp32."
-    return pat.nnz < len(W_ND) and _fused().fused_ok(W_ND, *ts)   # larger blocks: MKL's CSR kernels, sorted access
+def _small(pat: Pattern, W_ND, *ts, adds: bool = False) -> bool:
+    """Whether a block goes to the compiled row loops (04b_fused): all on CPU in fp32, and fewer entries than W has rows
+    or a block added into another's output (the stand-ins: the loop adds in place, no [B, D] product and sum)."""
+    return (adds or pat.nnz < len(W_ND)) and _fused().fused_ok(W_ND, *ts)   # larger blocks: MKL's CSR kernels, sorted access
+
+def _row_sq_norms(W_ND) -> torch.Tensor:
+    "||W_i||² of every row: a compiled row loop on CPU (no [N, D] temporary), a tensor op elsewhere."
+    return _fused().row_sq_norms(W_ND) if _fused().fused_ok(W_ND) else torch.linalg.vector_norm(W_ND, dim=-1).square()
 
 def _fp32(t: torch.Tensor):
     "Autocast off: the sparse kernels run in fp32 also under bf16 autocast (cuSPARSE's SDDMM wants matching dtypes)."
     return torch.autocast(t.device.type, enabled=False)
 
+# %% ../nbs/04a_sparse.ipynb #9ea94369
+def _block_product(pat: Pattern, vals, W_ND, into=None) -> torch.Tensor:
+    "A W for the block A (vals at pat), into a fresh tensor, or added in place into `into` and returned as it."
+    if _small(pat, W_ND, vals, adds=into is not None):             # the compiled row loop over the block's entries
+        out = W_ND.new_zeros(pat.shape[0], W_ND.shape[1]) if into is None else into
+        return _fused().scatter_rows_(out, pat.rows, pat.cols, vals, W_ND)
+    return _mm(pat.csr(vals), W_ND) if into is None else into.addmm_(pat.csr(vals), W_ND)
+
+def _block_grads(pat: Pattern, vals, g, W_ND, adds: bool, want_vals: bool, want_W: bool, g_W):
+    "A block's gradients: of its values (or None), and W's with this block's part added (blocks share one tensor)."
+    loop = _small(pat, W_ND, vals, g, adds=adds)              # by its entries only, no pass over all of W
+    g_vals = (_fused().row_dots(pat.rows, pat.cols, g, W_ND) if loop else _sampled(pat, g, W_ND)) if want_vals else None
+    if want_W:                                                # no concatenated [ΣB, D] gradient
+        if loop: g_W = _fused().scatter_rows_(torch.zeros_like(W_ND) if g_W is None else g_W, pat.cols, pat.rows, vals, g.contiguous())
+        elif g_W is None: g_W = _mm(pat.csr_t(vals), g)
+        else: g_W.addmm_(pat.csr_t(vals), g)
+    return g_vals, g_W
+
 # %% ../nbs/04a_sparse.ipynb #6ea84eed
 class SpMM(torch.autograd.Function):
-    """Y_k = A_k W for every block k (A_k given by its values and pattern); Σ_i c_ki ||W_i||² for K coefficient rows;
-    and one zero per pull (i, j, V), a dot product W[i]·V[j] whose value the caller has, whose gradient g pulls row i of W
-    along V[j]. W's gradient is one dense tensor: each block's product, and the pulls as sparse products, add into it."""
+    """Y_k = A_k W for every block k (A_k given by its values and pattern), into a fresh tensor or added in place into a
+    given one; Σ_i c_ki ||W_i||² for K coefficient rows; and one zero per pull (i, j, V), a dot product W[i]·V[j] whose value
+    the caller has, whose gradient g pulls row i of W along V[j]. W's gradient is one dense tensor: each block's product,
+    and the pulls as sparse products, add into it; with `radial` False the norm terms' gradient (along each row) is left out."""
     @staticmethod
-    def forward(ctx, W_ND, pats, coef_KN, pulls, *vals):
+    def forward(ctx, W_ND, pats, into_of, radial, coef_KN, pulls, *ts):
         ctx.set_materialize_grads(False)                  # an unused block gets no [B, D] of zeros
-        vals = [v.float() for v in vals]
+        vals, intos = [v.float() for v in ts[:len(pats)]], ts[len(pats):]   # into_of[k]: block k's tensor in intos, or -1
         with _fp32(W_ND):
-            sqn_N = torch.linalg.vector_norm(W_ND, dim=-1).square() if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
-            ctx.save_for_backward(W_ND, coef_KN, sqn_N, *vals); ctx.pats, ctx.pulls = pats, pulls
-            outs = [_fused().scatter_rows_(W_ND.new_zeros(p.shape[0], W_ND.shape[1]), p.rows, p.cols, v, W_ND) if _small(p, W_ND, v)
-                    else _mm(p.csr(v), W_ND) for p, v in zip(pats, vals)]      # small blocks (stand-ins) by a row loop
+            sqn_N = _row_sq_norms(W_ND) if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
+            ctx.save_for_backward(W_ND, coef_KN, sqn_N, *vals)
+            ctx.pats, ctx.pulls, ctx.into_of, ctx.radial = pats, pulls, into_of, radial
+            outs = [_block_product(p, v, W_ND, intos[i] if i >= 0 else None) for p, v, i in zip(pats, vals, into_of)]
+            if intos: ctx.mark_dirty(*intos)
             return (*outs, coef_KN @ sqn_N, W_ND.new_zeros(sum(len(p[0]) for p in pulls)))
 
     @staticmethod
     def backward(ctx, *grads):
         W_ND, coef_KN, sqn_N, *vals = ctx.saved_tensors
-        g_outs, g_K, g_pull = grads[:-2], grads[-2], grads[-1]
-        g_vals, g_W = [None] * len(vals), None
-        for k, (pat, v, g) in enumerate(zip(ctx.pats, vals, g_outs)):
-            if g is None: continue
-            g = g.float()
-            small = _small(pat, W_ND, v, g)               # a small block (stand-ins): its entries only, no pass over all of W
-            if ctx.needs_input_grad[4 + k]:               # inputs: W, pats, coef, pulls, then the values
-                g_vals[k] = _fused().row_dots(pat.rows, pat.cols, g, W_ND) if small else _sampled(pat, g, W_ND)
-            if ctx.needs_input_grad[0]:                   # blocks add into one tensor: no concatenated [ΣB, D] gradient
-                if small:
-                    if g_W is None: g_W = torch.zeros_like(W_ND)
-                    _fused().scatter_rows_(g_W, pat.cols, pat.rows, v, g.contiguous())
-                elif g_W is None: g_W = _mm(pat.csr_t(v), g)
-                else: g_W.addmm_(pat.csr_t(v), g)
+        n = len(vals); g_outs, g_K, g_pull = grads[:n], grads[n], grads[n + 1]
+        g_vals, g_W = [None] * n, None
+        for k, (pat, v, g, i) in enumerate(zip(ctx.pats, vals, g_outs, ctx.into_of)):   # inputs: W, pats, into_of, radial,
+            if g is not None:                                                             # coef, pulls, then the values
+                g_vals[k], g_W = _block_grads(pat, v, g.float(), W_ND, i >= 0, ctx.needs_input_grad[6 + k], ctx.needs_input_grad[0], g_W)
         if ctx.needs_input_grad[0]:
             if g_W is None: g_W = torch.zeros_like(W_ND)
-            if g_K is not None and len(coef_KN): g_W.addcmul_(W_ND, (2 * g_K.float() @ coef_KN)[:, None])   # the norm terms
+            if g_K is not None and len(coef_KN) and ctx.radial: g_W.addcmul_(W_ND, (2 * g_K.float() @ coef_KN)[:, None])   # norm terms
             if g_pull is not None and len(g_pull): _add_pulls_(g_W, ctx.pulls, g_pull.float())              # the dot products
-        g_coef = g_K[:, None] * sqn_N if ctx.needs_input_grad[2] and g_K is not None else None
-        return (g_W, None, g_coef, None, *g_vals)
+        g_coef = g_K[:, None] * sqn_N if ctx.needs_input_grad[4] and g_K is not None else None
+        g_intos = [g_outs[k] for k, i in enumerate(ctx.into_of) if i >= 0]     # a tensor added into passes its gradient on
+        return (g_W, None, None, None, g_coef, None, *g_vals, *g_intos)
 
 # %% ../nbs/04a_sparse.ipynb #334531bf
 def _add_pulls_(g_W, pulls, g_K):
@@ -158,7 +175,8 @@ class SDDMM(torch.autograd.Function):
 # %% ../nbs/04a_sparse.ipynb #991d678f
 def spmm(vals, W_ND, pat: Pattern, norm_coef_KN=None):
     "[B, D] = Σ over the entries of each row of vals·W[col]; with `norm_coef_KN` also the [K] sums Σ_i c_ki ||W_i||²."
-    out, sums, _ = SpMM.apply(W_ND, [pat], W_ND.new_zeros(0, len(W_ND)) if norm_coef_KN is None else norm_coef_KN, [], vals)
+    coef = W_ND.new_zeros(0, len(W_ND)) if norm_coef_KN is None else norm_coef_KN
+    out, sums, _ = SpMM.apply(W_ND, [pat], (-1,), True, coef, [], vals)
     return out if norm_coef_KN is None else (out, sums)
 
 def sddmm(X_BD, Wt_ND, pat: Pattern, known=None) -> torch.Tensor:
@@ -354,11 +372,12 @@ def pc_stats_all(sa: Sequence[SparseActs], gf: GlobalForest) -> list:
 # %% ../nbs/04a_sparse.ipynb #9d00f3a3
 class DecoderUses:
     "Every use of one level's decoder this step — blocks of entries, norm terms, pulls — run as one `SpMM`."
-    def __init__(self): self.vals, self.pats, self.coefs, self.pulls = [], [], [], []
+    def __init__(self): self.vals, self.pats, self.intos, self.coefs, self.pulls = [], [], [], [], []
 
-    def add(self, vals, pat: Pattern) -> int:
-        "Register a block of entries (its own [rows, n] pattern); returns its index in the list `run` returns."
-        self.vals.append(vals); self.pats.append(pat)
+    def add(self, vals, pat: Pattern, into: torch.Tensor | None = None) -> int:
+        """Register a block of entries (its own [rows, n] pattern), its product added in place into `into` if given (the
+        list `run` returns then holds `into`, with the block added, at this index); returns that index."""
+        self.vals.append(vals); self.pats.append(pat); self.intos.append(into)
         return len(self.pats) - 1
 
     def add_norms(self, coef_N) -> int:
@@ -371,10 +390,13 @@ class DecoderUses:
         self.pulls.append((idx_K, other_K, V.detach()))
         return len(self.pulls) - 1
 
-    def run(self, W_ND) -> tuple:
-        "One [rows, D] output per block, the norm terms and the pulls: one Function, one dense gradient for the decoder."
+    def run(self, W_ND, radial: bool = True) -> tuple:
+        """One [rows, D] output per block, the norm terms and the pulls: one Function, one dense gradient for the decoder
+        (without the norm terms' part along each row when `radial` is False)."""
         coef = torch.stack(self.coefs) if self.coefs else W_ND.new_zeros(0, W_ND.shape[0])
-        *outs, sums, pulls = SpMM.apply(W_ND, self.pats, coef, self.pulls, *self.vals)
+        intos = [t for t in self.intos if t is not None]
+        into_of = tuple(-1 if t is None else sum(u is not None for u in self.intos[:k]) for k, t in enumerate(self.intos))
+        *outs, sums, pulls = SpMM.apply(W_ND, self.pats, into_of, radial, coef, self.pulls, *self.vals, *intos)
         return outs, sums, pulls.split([len(p[0]) for p in self.pulls])
 
 # %% ../nbs/04a_sparse.ipynb #38d1f593
@@ -412,25 +434,28 @@ def _pair_dots(i_K, j_K, A, B) -> torch.Tensor:
     return _fused().row_dots(i_K, j_K, A, B) if _fused().fused_ok(A, B) else _dots(i_K, j_K, A, B)
 
 # %% ../nbs/04a_sparse.ipynb #e8aa10b3
-def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: list, give_up_if_dense: bool = False):
-    "The HSAE loss by part, computed over entry sets (same values and gradients as the dense path)."
+def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: list, give_up_if_dense: bool = False,
+                     radial_grad: bool = True):
+    """The HSAE loss by part, computed over entry sets (same values and gradients as the dense path; `radial_grad=False`
+    leaves out the norm terms' gradient along each decoder row, for a caller that projects it away anyway)."""
     cfg, lv, L, B = model.cfg, model.levels, len(model.levels), len(x_BD)
     sa = [sparse_encode(l, x_BD) for l in lv]
     if give_up_if_dense and too_dense(sa): return None        # the caller takes the dense path for this step
     uses = [DecoderUses() for _ in lv]
     active = [l < L - 1 and subs[l] is not None and subs[l].any for l in range(L)]
     own = [uses[l].add(s.acts * subs[l].keep_at(s.pat.rows, s.pat.cols) if active[l] else s.acts, s.pat) for l, s in enumerate(sa)]
-    stand_in = [uses[l + 1].add(*stand_ins(subs[l], sa[l + 1])) if active[l] else None   # children standing in for
-                for l in range(L - 1)] + [None]                                               # substituted parents
     pc_terms = []
     if cfg.rho > 0 and L > 1:
         parents = model.hierarchy.parents
         pc_terms = [_pc_terms(st, parents[l], lv[l].W_dec, lv[l + 1].W_dec, uses[l], uses[l + 1])
                     for l, st in enumerate(_pair_stats(model, sa))]
-    out, sums, pulls = zip(*[u.run(l.W_dec) for u, l in zip(uses, lv)])
+    out, sums, pulls = [], [], []
+    for l in range(L):                 # in order: children standing in for level l-1's substituted parents add into its output
+        blk = uses[l].add(*stand_ins(subs[l - 1], sa[l]), into=out[l - 1][own[l - 1]]) if l > 0 and active[l - 1] else None
+        o, s, p = uses[l].run(lv[l].W_dec, radial_grad)
+        if blk is not None: out[l - 1][own[l - 1]] = o[blk]   # the same tensor, now with the stand-ins' product added
+        out.append(o); sums.append(s); pulls.append(p)
     recon = [out[l][own[l]] + lv[l].b_dec for l in range(L)]
-    for l, blk in enumerate(stand_in):
-        if blk is not None: recon[l] = recon[l] + out[l + 1][blk]
     mse = torch.stack([(r - x_BD).pow(2).sum(-1).mean() for r in recon])
     pc = [_pc_value(t, sums[l], sums[l + 1], pulls[l], pulls[l + 1]) / B for l, t in enumerate(pc_terms)]
     pc = torch.stack(pc) if pc else mse.new_zeros(max(L - 1, 0))

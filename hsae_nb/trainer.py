@@ -329,7 +329,7 @@ def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
     lr = lr_at(self.step, tcfg.total_steps, tcfg.lr, tcfg.warmup_frac)
     for group in self.opt.param_groups: group["lr"] = lr * group["lr_mult"]
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=tcfg.bf16):
-        out = m.run_batch(x_BD, self.lambdas, generator=self.gen, kernel=tcfg.kernel)
+        out = m.run_batch(x_BD, self.lambdas, generator=self.gen, kernel=tcfg.kernel, radial_grad=not tcfg.remove_parallel_grad)
         aux = self._dead_feature_loss(x_BD, out)
     self.opt.zero_grad(set_to_none=True)
     (out.parts.total + aux).backward()

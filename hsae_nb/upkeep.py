@@ -43,7 +43,10 @@ def auxk_loss(level: SAELevel, z_dead_BK, x_BD, recon_BD, dead_F, k: int, coef: 
 def remove_parallel_grad_(level: SAELevel):
     "Project each decoder row's gradient onto the plane orthogonal to that (unit) row."
     W, g = level.W_dec, level.W_dec.grad
-    if g is not None: g.sub_((g * W).sum(-1, keepdim=True) * W)
+    if g is None: return
+    from hsae_nb import fused                    # numba loads on first use
+    if fused.fused_ok(g, W) and g.is_contiguous(): fused.drop_radial_(g, W)   # a row loop: no decoder-sized temporary
+    else: g.sub_((g * W).sum(-1, keepdim=True) * W)
 
 # %% ../nbs/05c_upkeep.ipynb #3b0a9b45
 def firing_quantile(z_BF: torch.Tensor, rate: float) -> torch.Tensor:
