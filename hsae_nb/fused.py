@@ -250,3 +250,19 @@ def drop_radial_(g: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
     if not g.is_contiguous(): raise ValueError("drop_radial_ writes in place: `g` must be contiguous")
     _drop_radial(g.detach().numpy(), _np(W))
     return g
+
+# %% ../nbs/04b_fused.ipynb #9ab44d53
+@njit(cache=True, nogil=True)
+def _pick(rows, cols, on, n_rows):
+    n = 0
+    for e in range(len(cols)): n += on[cols[e]]
+    idx, crow = np.empty(n, np.int64), np.zeros(n_rows + 1, np.int64)
+    n = 0
+    for e in range(len(cols)):
+        if on[cols[e]]:
+            idx[n] = e; crow[rows[e] + 1] += 1; n += 1
+    return idx, rows[idx], cols[idx], np.cumsum(crow)
+
+def pick_entries(rows: torch.Tensor, cols: torch.Tensor, on_N: torch.Tensor, n_rows: int) -> tuple:
+    "(positions, rows, columns, CSR row pointer) of the entries (sorted by row) whose column is on in the bool `on_N`."
+    return tuple(torch.from_numpy(a) for a in _pick(_np(rows), _np(cols), _np(on_N), n_rows))

@@ -38,8 +38,8 @@ class Pattern(NamedTuple):
     rows: torch.Tensor      # [E] sorted
     cols: torch.Tensor      # [E], ascending within each row
     crow: torch.Tensor      # [B+1] row pointer
-    perm: torch.Tensor      # [E] order of the entries sorted by column (the transpose's entry order)
-    ccol: torch.Tensor      # [n+1] row pointer of the transpose
+    perm: torch.Tensor | None   # [E] order of the entries sorted by column (the transpose's entry order); None: not built
+    ccol: torch.Tensor | None   # [n+1] row pointer of the transpose
     shape: tuple
 
     @classmethod
@@ -53,7 +53,9 @@ class Pattern(NamedTuple):
     def nnz(self) -> int: return len(self.rows)
 
     def csr(self, vals): return _csr(self.crow, self.cols, vals, self.shape)
-    def csr_t(self, vals): return _csr(self.ccol, self.rows[self.perm], vals[self.perm], self.shape[::-1])
+    def csr_t(self, vals):
+        perm, ccol = (self.perm, self.ccol) if self.perm is not None else (torch.argsort(self.cols, stable=True), _offsets(self.cols, self.shape[1]))
+        return _csr(ccol, self.rows[perm], vals[perm], self.shape[::-1])
     def dense(self, vals):
         return torch.zeros(self.shape, dtype=vals.dtype, device=vals.device).index_put((self.rows, self.cols), vals)
 
@@ -285,8 +287,12 @@ def sparse_decode(level: SAELevel, sa: SparseActs, weight_E: torch.Tensor | None
 # %% ../nbs/04a_sparse.ipynb #227dc1ca
 def stand_ins(sub: Substitution | RowSubstitution, sa_c: SparseActs) -> tuple:
     "(activations, pattern) of the child entries standing in for substituted parents: a [B, C] block, decoded on its own."
-    idx = (sub.child_on_at(sa_c.pat.rows, sa_c.pat.cols) > 0).nonzero().flatten()
-    return Take.apply(sa_c.acts, idx), Pattern.build(sa_c.pat.rows[idx], sa_c.pat.cols[idx], sa_c.shape)   # still sorted by row
+    pat = sa_c.pat
+    if isinstance(sub, Substitution) and sub.child_on.ndim == 1 and _fused().fused_ok(sa_c.acts):   # one pass (04b_fused)
+        idx, rows, cols, crow = _fused().pick_entries(pat.rows, pat.cols, sub.child_on > 0, pat.shape[0])
+        return Take.apply(sa_c.acts, idx), Pattern(rows, cols, crow, None, None, pat.shape)   # transpose built if asked
+    idx = (sub.child_on_at(pat.rows, pat.cols) > 0).nonzero().flatten()
+    return Take.apply(sa_c.acts, idx), Pattern.build(pat.rows[idx], pat.cols[idx], sa_c.shape)   # still sorted by row
 
 # %% ../nbs/04a_sparse.ipynb #6065eda8
 class PCStats(NamedTuple):
