@@ -266,3 +266,69 @@ def _pick(rows, cols, on, n_rows):
 def pick_entries(rows: torch.Tensor, cols: torch.Tensor, on_N: torch.Tensor, n_rows: int) -> tuple:
     "(positions, rows, columns, CSR row pointer) of the entries (sorted by row) whose column is on in the bool `on_N`."
     return tuple(torch.from_numpy(a) for a in _pick(_np(rows), _np(cols), _np(on_N), n_rows))
+
+# %% ../nbs/04b_fused.ipynb #a93363b5
+@njit(cache=True, nogil=True)
+def _bf16_key(s):
+    s = np.int32(s)
+    return s if s >= 0 else -32768 - s                   # bf16 bits, as int16, to an integer in the floats' order
+
+@njit(cache=True, nogil=True)
+def _bf16_keys(a):
+    out = np.empty(len(a), np.int32)
+    for i in range(len(a)): out[i] = _bf16_key(a[i])
+    return out
+
+@_twin()
+def _screen_count(P, low_key):
+    starts = np.zeros(P.shape[0] + 1, np.int64)
+    for r in prange(P.shape[0]):
+        n = 0
+        for f in range(P.shape[1]): n += _bf16_key(P[r, f]) > low_key[f]
+        starts[r + 1] = n
+    return np.cumsum(starts)
+
+@_twin()
+def _screen_cols(P, low_key, starts, cols):
+    for r in prange(P.shape[0]):
+        n = starts[r]
+        for f in range(P.shape[1]):
+            if _bf16_key(P[r, f]) > low_key[f]: cols[n] = f; n += 1
+
+@_twin(fastmath=True)
+def _screen_dots(X, WT, cut, rows, by_col, order, vals, keep):
+    for f in prange(len(by_col) - 1):                    # a column's candidates together: its encoder row read once
+        for t in range(by_col[f], by_col[f + 1]):
+            n = order[t]; acc = np.float32(0.0)
+            for d in range(X.shape[1]): acc += X[rows[n], d] * WT[f, d]
+            vals[n] = acc; keep[n] = acc > cut[f]
+
+# %% ../nbs/04b_fused.ipynb #26f671f0
+@njit(cache=True, nogil=True)
+def _rows_and_columns(starts, cols, n_cols):
+    "Each candidate's row, and the candidates grouped by column (a counting sort: pointer, order)."
+    rows = np.empty(len(cols), np.int64)
+    for r in range(len(starts) - 1): rows[starts[r]:starts[r + 1]] = r
+    by_col = np.zeros(n_cols + 1, np.int64)
+    for n in range(len(cols)): by_col[cols[n] + 1] += 1
+    by_col = np.cumsum(by_col)
+    at, order = by_col[:-1].copy(), np.empty(len(cols), np.int64)
+    for n in range(len(cols)): order[at[cols[n]]] = n; at[cols[n]] += 1
+    return rows, by_col, order
+
+def screen_entries(P_bf: torch.Tensor, low_bf: torch.Tensor, X: torch.Tensor, WT: torch.Tensor, cut: torch.Tensor) -> tuple:
+    """(rows, cols, X·WT in fp32) of the entries, sorted by row, whose bf16 product P clears `low` and whose fp32 value
+    clears `cut` (P [R, n] bf16, low [n] bf16, X [R, D], WT [n, D] and cut [n] fp32, all contiguous, on CPU)."""
+    _cpu_only(X, WT, cut)
+    if not (P_bf.dtype == low_bf.dtype == torch.bfloat16 and P_bf.is_contiguous() and WT.is_contiguous()):
+        raise ValueError("screen_entries takes a contiguous bf16 product and threshold, and a contiguous WT")
+    P = P_bf.view(torch.int16).numpy()
+    low_key = _bf16_keys(low_bf.view(torch.int16).numpy())
+    starts = _screen_count(P, low_key)
+    cols = np.empty(starts[-1], np.int64)
+    _screen_cols(P, low_key, starts, cols)
+    rows, by_col, order = _rows_and_columns(starts, cols, P.shape[1])
+    vals, keep = np.empty(len(cols), np.float32), np.empty(len(cols), np.bool_)
+    _screen_dots(_np(X), _np(WT), _np(cut), rows, by_col, order, vals, keep)
+    kept = np.flatnonzero(keep)
+    return torch.from_numpy(rows[kept]), torch.from_numpy(cols[kept]), torch.from_numpy(vals[kept])

@@ -235,7 +235,10 @@ def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, W_b
     in fp32 (W_bf, w_norm_F: W in bf16 and its columns' norms, made once per level by the caller)."""
     low = cut_F - 2 ** -7 * xin_BD.norm(dim=-1).max() * w_norm_F                 # > 3·2⁻⁹ |x||w|, the rounding bound
     low = (low - low.abs() * 2 ** -7).bfloat16()                              # its own rounding to bf16 moves it down only
-    rows, cols = (xin_BD.bfloat16() @ W_bf > low).nonzero(as_tuple=True)
+    P_bf = xin_BD.bfloat16() @ W_bf
+    if _fused().fused_ok(xin_BD, W_DF) and W_DF.T.is_contiguous():          # CPU: the product read in place (04b_fused)
+        return _fused().screen_entries(P_bf, low, xin_BD.contiguous(), W_DF.T, cut_F)
+    rows, cols = (P_bf > low).nonzero(as_tuple=True)
     xw = _dots(rows, cols, xin_BD, W_DF.T)                                  # the candidates' values in fp32
     keep = (xw > cut_F.index_select(0, cols)).nonzero().flatten()
     return rows.index_select(0, keep), cols.index_select(0, keep), xw.index_select(0, keep)
