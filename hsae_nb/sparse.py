@@ -16,7 +16,7 @@ from .loss import BatchOutput, total_loss
 # %% auto #0
 __all__ = ['run_batch_sparse', 'choose_kernel']
 
-# %% ../nbs/04a_sparse.ipynb #952a8639
+# %% ../nbs/04a_sparse.ipynb #7448d33b
 def _fused():
     "The compiled CPU loops (`04b_fused`), imported on first use: numba loads only where they run."
     from hsae_nb import fused
@@ -33,6 +33,7 @@ def _offsets(sorted_keys: torch.Tensor, n: int) -> torch.Tensor:
     out[1:] = torch.cumsum(torch.bincount(sorted_keys, minlength=n), 0)
     return out
 
+# %% ../nbs/04a_sparse.ipynb #952a8639
 class Pattern(NamedTuple):
     "Where the non-zeros of a [B, n] matrix are, as CSR both ways (row-major and transposed)."
     rows: torch.Tensor      # [E] sorted
@@ -54,7 +55,8 @@ class Pattern(NamedTuple):
 
     def csr(self, vals): return _csr(self.crow, self.cols, vals, self.shape)
     def csr_t(self, vals):
-        perm, ccol = (self.perm, self.ccol) if self.perm is not None else (torch.argsort(self.cols, stable=True), _offsets(self.cols, self.shape[1]))
+        if self.perm is None: perm, ccol = torch.argsort(self.cols, stable=True), _offsets(self.cols, self.shape[1])   # built now
+        else: perm, ccol = self.perm, self.ccol
         return _csr(ccol, self.rows[perm], vals[perm], self.shape[::-1])
     def dense(self, vals):
         return torch.zeros(self.shape, dtype=vals.dtype, device=vals.device).index_put((self.rows, self.cols), vals)
