@@ -246,11 +246,13 @@ def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, W_b
     return rows.index_select(0, keep), cols.index_select(0, keep), xw.index_select(0, keep)
 
 BLOCK_BYTES = 2 ** 24         # rows per block of the dense product: its [rows, n] output about this size (16 MB)
+SCREEN_ROWS = 512             # at most, where the compiled screen reads it: a column's candidates find their rows in cache
 
 def _entries_above(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, bf16: bool) -> tuple:
     "(rows, cols, x·w) of the entries with x·w > cut, a block of rows at a time (in fp32, or screened in bf16)."
     B, F_ = len(xin_BD), W_DF.shape[1]
     R = max(64, BLOCK_BYTES // (F_ * (2 if bf16 else 4)))     # the block's product is compared and searched while in cache
+    if bf16 and _fused().fused_ok(xin_BD, W_DF): R = min(R, SCREEN_ROWS)
     if bf16: W_bf, w_norm = W_DF.bfloat16(), W_DF.norm(dim=0)
     parts = []
     for a in range(0, B, R):
