@@ -4,7 +4,7 @@
 
 # %% ../nbs/04b_fused.ipynb #bf1b0cc8
 from __future__ import annotations
-import functools, os
+import functools, os, threading
 from types import FunctionType
 import numpy as np
 import torch
@@ -19,11 +19,16 @@ FUSED = "auto"          # 'auto': the compiled loops for CPU float32 tensors; 'o
 
 def fused_ok(*ts: torch.Tensor) -> bool:
     "Whether the compiled loops take these tensors: `FUSED` is 'auto' and all are CPU float32."
-    if FUSED not in ("auto", "off"): raise ValueError(f"fused.FUSED must be 'auto' or 'off', got {FUSED!r}")
-    return FUSED == "auto" and all(t.device.type == "cpu" and t.dtype == torch.float32 for t in ts)
+    if FUSED != "auto":
+        if FUSED == "off": return False
+        raise ValueError(f"fused.FUSED must be 'auto' or 'off', got {FUSED!r}")
+    for t in ts:                                         # a loop, not all(...): this runs ~100 times a step
+        if t.dtype != torch.float32 or t.device.type != "cpu": return False
+    return True
 
 # %% ../nbs/04b_fused.ipynb #f336d49a
 _POOL_OWNER = []        # the pid of the process whose numba threads are running, once they are
+_THREADS_SET = {}       # numba's count is per calling thread: what each thread last set (setting it costs microseconds)
 
 def _threads() -> int:
     "How many threads the parallel loops use now: torch's count, and 1 in a process forked after the pool started."
@@ -31,7 +36,8 @@ def _threads() -> int:
     if n <= 1: return 1
     if not _POOL_OWNER: _POOL_OWNER.append(os.getpid())
     elif _POOL_OWNER[0] != os.getpid(): return 1        # a forked child: its parent's OpenMP pool is not there
-    numba.set_num_threads(n)
+    me = threading.get_ident()
+    if _THREADS_SET.get(me) != n: numba.set_num_threads(n); _THREADS_SET[me] = n
     return n
 
 def _twin(fastmath: bool = False):
@@ -75,7 +81,7 @@ def _walk(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, starts, link_p, li
 def _match(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, chunks: int | None = None):
     "(parent, child) entries of each link and (child, child) of each sibling pair met in a row, in row order (chunks: threads)."
     chunks = chunks or _threads()
-    starts = np.linspace(0, len(crow_p) - 1, chunks + 1).astype(np.int64)
+    starts = np.arange(chunks + 1, dtype=np.int64) * (len(crow_p) - 1) // chunks
     first = crow_c[starts]                                  # a chunk has at most as many links as child entries
     link_p, link_c = np.empty(len(cols_c), np.int64), np.empty(len(cols_c), np.int64)   # sized here: growing them
     n_link, n_sib, cap = np.zeros(chunks, np.int64), np.zeros(chunks, np.int64), np.diff(first)  # in the loop was 4x slower
@@ -153,7 +159,9 @@ def _stats_grad(cols_p, a_p, cols_c, a_c, kids_P, parent_C, link_p, link_c, link
     return g_p, g_c
 
 # %% ../nbs/04b_fused.ipynb #5601976f
-def _np(t: torch.Tensor) -> np.ndarray: return t.detach().contiguous().numpy()
+def _np(t: torch.Tensor) -> np.ndarray:
+    if t.requires_grad: t = t.detach()
+    return t.numpy() if t.is_contiguous() else t.contiguous().numpy()
 
 class PairStats(torch.autograd.Function):
     "A level pair's `PCStats` sums from the entries' activations (the compiled loops), and their gradient."

@@ -82,15 +82,16 @@ def forward(self: HSAE, x_BD: torch.Tensor) -> list:
 @patch
 def run_batch(self: HSAE, x_BD: torch.Tensor, lambdas: Sequence[float],
               subs: list | None = None, generator: torch.Generator | None = None, kernel: str = "auto",
-              radial_grad: bool = True) -> BatchOutput:
-    """Encode x at every level, reconstruct (perturbed in training mode) and compute the loss by part. `radial_grad=False`
-    lets the sparse path leave out gradient along each decoder row that the caller removes anyway (the trainer's
-    `remove_parallel_grad`)."""
+              radial_grad: bool = True, unit_decoders: bool = False) -> BatchOutput:
+    """Encode x at every level, reconstruct (perturbed in training mode) and compute the loss by part. A caller that keeps
+    decoder rows at unit norm (`unit_decoders`) and projects away each row's gradient along it (`radial_grad=False`), as
+    the trainer does, lets the sparse path skip two passes over the decoders."""
     cfg, L = self.cfg, len(self.levels)
     if len(lambdas) != L: raise HSAEError(f"need one λ per level ({L}), got {len(lambdas)}")
     if subs is None: subs = self.draw_substitutions(len(x_BD), generator)
     if choose_kernel(kernel, len(x_BD), cfg.widths, cfg.targets, x_BD.device) == "sparse":     # over active entries: 04a_sparse
-        out = run_batch_sparse(self, x_BD, lambdas, subs, give_up_if_dense=kernel == "auto", radial_grad=radial_grad)
+        out = run_batch_sparse(self, x_BD, lambdas, subs, give_up_if_dense=kernel == "auto",
+                               radial_grad=radial_grad, unit_decoders=unit_decoders)
         if out is not None: return out
     pre = [lv.pre_acts(x_BD) for lv in self.levels]
     acts = [lv.activate(z) for lv, z in zip(self.levels, pre)]

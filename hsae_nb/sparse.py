@@ -17,10 +17,14 @@ from .loss import BatchOutput, total_loss
 __all__ = ['run_batch_sparse', 'choose_kernel']
 
 # %% ../nbs/04a_sparse.ipynb #7448d33b
+_FUSED_MODULE = []
+
 def _fused():
     "The compiled CPU loops (`04b_fused`), imported on first use: numba loads only where they run."
-    from hsae_nb import fused
-    return fused
+    if not _FUSED_MODULE:
+        from hsae_nb import fused
+        _FUSED_MODULE.append(fused)
+    return _FUSED_MODULE[0]
 
 def _csr(crow, col, vals, shape):
     with warnings.catch_warnings():                    # "CSR support is in beta" on every construction
@@ -117,13 +121,14 @@ class SpMM(torch.autograd.Function):
     """Y_k = A_k W for every block k (A_k given by its values and pattern), into a fresh tensor or added in place into a
     given one; Σ_i c_ki ||W_i||² for K coefficient rows; and one zero per pull (i, j, V), a dot product W[i]·V[j] whose value
     the caller has, whose gradient g pulls row i of W along V[j]. W's gradient is one dense tensor: each block's product,
-    and the pulls as sparse products, add into it; with `radial` False the norm terms' gradient (along each row) is left out."""
+    and the pulls as sparse products, add into it; with `radial` False the norm terms' gradient (along each row) is left out,
+    and with `unit_rows` the rows' norms are taken as 1 (the caller keeps them so) instead of computed."""
     @staticmethod
-    def forward(ctx, W_ND, pats, into_of, radial, coef_KN, pulls, *ts):
+    def forward(ctx, W_ND, pats, into_of, radial, unit_rows, coef_KN, pulls, *ts):
         ctx.set_materialize_grads(False)                  # an unused block gets no [B, D] of zeros
         vals, intos = [v.float() for v in ts[:len(pats)]], ts[len(pats):]   # into_of[k]: block k's tensor in intos, or -1
         with _fp32(W_ND):
-            sqn_N = _row_sq_norms(W_ND) if len(coef_KN) else W_ND.new_zeros(W_ND.shape[0])
+            sqn_N = W_ND.new_ones(W_ND.shape[0]) if unit_rows or not len(coef_KN) else _row_sq_norms(W_ND)
             ctx.save_for_backward(W_ND, coef_KN, sqn_N, *vals)
             ctx.pats, ctx.pulls, ctx.into_of, ctx.radial = pats, pulls, into_of, radial
             outs = [_block_product(p, v, W_ND, intos[i] if i >= 0 else None) for p, v, i in zip(pats, vals, into_of)]
@@ -135,16 +140,16 @@ class SpMM(torch.autograd.Function):
         W_ND, coef_KN, sqn_N, *vals = ctx.saved_tensors
         n = len(vals); g_outs, g_K, g_pull = grads[:n], grads[n], grads[n + 1]
         g_vals, g_W = [None] * n, None
-        for k, (pat, v, g, i) in enumerate(zip(ctx.pats, vals, g_outs, ctx.into_of)):   # inputs: W, pats, into_of, radial,
+        for k, (pat, v, g, i) in enumerate(zip(ctx.pats, vals, g_outs, ctx.into_of)):   # inputs: W, pats, into_of, radial, unit,
             if g is not None:                                                             # coef, pulls, then the values
-                g_vals[k], g_W = _block_grads(pat, v, g.float(), W_ND, i >= 0, ctx.needs_input_grad[6 + k], ctx.needs_input_grad[0], g_W)
+                g_vals[k], g_W = _block_grads(pat, v, g.float(), W_ND, i >= 0, ctx.needs_input_grad[7 + k], ctx.needs_input_grad[0], g_W)
         if ctx.needs_input_grad[0]:
             if g_W is None: g_W = torch.zeros_like(W_ND)
             if g_K is not None and len(coef_KN) and ctx.radial: g_W.addcmul_(W_ND, (2 * g_K.float() @ coef_KN)[:, None])   # norm terms
             if g_pull is not None and len(g_pull): _add_pulls_(g_W, ctx.pulls, g_pull.float())              # the dot products
-        g_coef = g_K[:, None] * sqn_N if ctx.needs_input_grad[4] and g_K is not None else None
+        g_coef = g_K[:, None] * sqn_N if ctx.needs_input_grad[5] and g_K is not None else None
         g_intos = [g_outs[k] for k, i in enumerate(ctx.into_of) if i >= 0]     # a tensor added into passes its gradient on
-        return (g_W, None, None, None, g_coef, None, *g_vals, *g_intos)
+        return (g_W, None, None, None, None, g_coef, None, *g_vals, *g_intos)
 
 # %% ../nbs/04a_sparse.ipynb #334531bf
 def _add_pulls_(g_W, pulls, g_K):
@@ -180,7 +185,7 @@ class SDDMM(torch.autograd.Function):
 def spmm(vals, W_ND, pat: Pattern, norm_coef_KN=None):
     "[B, D] = Σ over the entries of each row of vals·W[col]; with `norm_coef_KN` also the [K] sums Σ_i c_ki ||W_i||²."
     coef = W_ND.new_zeros(0, len(W_ND)) if norm_coef_KN is None else norm_coef_KN
-    out, sums, _ = SpMM.apply(W_ND, [pat], (-1,), True, coef, [], vals)
+    out, sums, _ = SpMM.apply(W_ND, [pat], (-1,), True, False, coef, [], vals)
     return out if norm_coef_KN is None else (out, sums)
 
 def sddmm(X_BD, Wt_ND, pat: Pattern, known=None) -> torch.Tensor:
@@ -403,13 +408,13 @@ class DecoderUses:
         self.pulls.append((idx_K, other_K, V.detach()))
         return len(self.pulls) - 1
 
-    def run(self, W_ND, radial: bool = True) -> tuple:
+    def run(self, W_ND, radial: bool = True, unit_rows: bool = False) -> tuple:
         """One [rows, D] output per block, the norm terms and the pulls: one Function, one dense gradient for the decoder
-        (without the norm terms' part along each row when `radial` is False)."""
+        (without the norm terms' part along each row when `radial` is False; with rows of norm 1 if `unit_rows`)."""
         coef = torch.stack(self.coefs) if self.coefs else W_ND.new_zeros(0, W_ND.shape[0])
         intos = [t for t in self.intos if t is not None]
         into_of = tuple(-1 if t is None else sum(u is not None for u in self.intos[:k]) for k, t in enumerate(self.intos))
-        *outs, sums, pulls = SpMM.apply(W_ND, self.pats, into_of, radial, coef, self.pulls, *self.vals, *intos)
+        *outs, sums, pulls = SpMM.apply(W_ND, self.pats, into_of, radial, unit_rows, coef, self.pulls, *self.vals, *intos)
         return outs, sums, pulls.split([len(p[0]) for p in self.pulls])
 
 # %% ../nbs/04a_sparse.ipynb #38d1f593
@@ -448,9 +453,10 @@ def _pair_dots(i_K, j_K, A, B) -> torch.Tensor:
 
 # %% ../nbs/04a_sparse.ipynb #e8aa10b3
 def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: list, give_up_if_dense: bool = False,
-                     radial_grad: bool = True):
-    """The HSAE loss by part, computed over entry sets (same values and gradients as the dense path; `radial_grad=False`
-    leaves out the norm terms' gradient along each decoder row, for a caller that projects it away anyway)."""
+                     radial_grad: bool = True, unit_decoders: bool = False):
+    """The HSAE loss by part, computed over entry sets (same values and gradients as the dense path). For a caller that
+    keeps decoder rows at unit norm (`unit_decoders`) and projects their gradients onto the rows' tangent planes
+    (`radial_grad=False`), as the trainer does, the norm terms skip their passes over the decoders."""
     cfg, lv, L, B = model.cfg, model.levels, len(model.levels), len(x_BD)
     sa = [sparse_encode(l, x_BD) for l in lv]
     if give_up_if_dense and too_dense(sa): return None        # the caller takes the dense path for this step
@@ -465,7 +471,7 @@ def run_batch_sparse(model, x_BD: torch.Tensor, lambdas: Sequence[float], subs: 
     out, sums, pulls = [], [], []
     for l in range(L):                 # in order: children standing in for level l-1's substituted parents add into its output
         blk = uses[l].add(*stand_ins(subs[l - 1], sa[l]), into=out[l - 1][own[l - 1]]) if l > 0 and active[l - 1] else None
-        o, s, p = uses[l].run(lv[l].W_dec, radial_grad)
+        o, s, p = uses[l].run(lv[l].W_dec, radial_grad, unit_decoders)
         if blk is not None: out[l - 1][own[l - 1]] = o[blk]   # the same tensor, now with the stand-ins' product added
         out.append(o); sums.append(s); pulls.append(p)
     recon = [out[l][own[l]] + lv[l].b_dec for l in range(L)]

@@ -317,9 +317,9 @@ def _after_step(self: Trainer, x_BD, out, aux):
 @patch
 def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
     "One gradient step on a global batch; False if the batch was skipped as bad."
-    x_BD = self._check_batch(x_BD)
-    if x_BD is None: return False
+    if (x_BD := self._check_batch(x_BD)) is None: return False
     m, cfg, tcfg = self.model, self.cfg, self.tcfg
+    if self.step == 0: m.constrain_()                # unit decoder rows from the start: the step relies on it (below)
     if self.step == 0 and tcfg.calibrate_thresholds: calibrate_thresholds_(m, x_BD, cfg.targets)
     if self.step <= max(self.rank_until):          # only while some level starts by rank (and at its switch)
         self._rank_phase(self.step)
@@ -329,7 +329,7 @@ def train_step(self: Trainer, x_BD: torch.Tensor) -> bool:
     lr = lr_at(self.step, tcfg.total_steps, tcfg.lr, tcfg.warmup_frac)
     for group in self.opt.param_groups: group["lr"] = lr * group["lr_mult"]
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=tcfg.bf16):
-        out = m.run_batch(x_BD, self.lambdas, generator=self.gen, kernel=tcfg.kernel, radial_grad=not tcfg.remove_parallel_grad)
+        out = m.run_batch(x_BD, self.lambdas, generator=self.gen, kernel=tcfg.kernel, unit_decoders=True, radial_grad=not tcfg.remove_parallel_grad)
         aux = self._dead_feature_loss(x_BD, out)
     self.opt.zero_grad(set_to_none=True)
     (out.parts.total + aux).backward()
