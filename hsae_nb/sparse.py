@@ -17,14 +17,11 @@ from .loss import BatchOutput, total_loss
 __all__ = ['run_batch_sparse', 'choose_kernel']
 
 # %% ../nbs/04a_sparse.ipynb #7448d33b
-_FUSED_MODULE = []
-
+@functools.cache
 def _fused():
     "The compiled CPU loops (`04b_fused`), imported on first use: numba loads only where they run."
-    if not _FUSED_MODULE:
-        from hsae_nb import fused
-        _FUSED_MODULE.append(fused)
-    return _FUSED_MODULE[0]
+    from hsae_nb import fused
+    return fused
 
 def _csr(crow, col, vals, shape):
     with warnings.catch_warnings():                    # "CSR support is in beta" on every construction
@@ -237,13 +234,17 @@ def _screen_bf16(x: torch.Tensor) -> bool:
     return x.device.type == "cpu" and x.dtype == torch.float32 and (SCREEN == "bf16" or SCREEN == "auto" and _cpu_has_amx())
 
 # %% ../nbs/04a_sparse.ipynb #1602b319
+def _screen_in_place(xin_BD: torch.Tensor, W_DF: torch.Tensor) -> bool:
+    "Whether the compiled loops search the bf16 product in place (04b_fused): CPU fp32, and W's columns as contiguous rows."
+    return _fused().fused_ok(xin_BD, W_DF) and W_DF.T.is_contiguous()
+
 def _screened(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor, W_bf: torch.Tensor, w_norm_F: torch.Tensor) -> tuple:
     """(rows, cols, x·w) of the entries with x·w > cut: candidates by a bf16 product and a margin over its rounding, values
     in fp32 (W_bf, w_norm_F: W in bf16 and its columns' norms, made once per level by the caller)."""
     low = cut_F - 2 ** -7 * xin_BD.norm(dim=-1).max() * w_norm_F                 # > 3·2⁻⁹ |x||w|, the rounding bound
     low = (low - low.abs() * 2 ** -7).bfloat16()                              # its own rounding to bf16 moves it down only
     P_bf = xin_BD.bfloat16() @ W_bf
-    if _fused().fused_ok(xin_BD, W_DF) and W_DF.T.is_contiguous():          # CPU: the product read in place (04b_fused)
+    if _screen_in_place(xin_BD, W_DF):                                       # CPU: the product read in place
         return _fused().screen_entries(P_bf, low, xin_BD.contiguous(), W_DF.T, cut_F)
     rows, cols = (P_bf > low).nonzero(as_tuple=True)
     xw = _dots(rows, cols, xin_BD, W_DF.T)                                  # the candidates' values in fp32
@@ -257,7 +258,7 @@ def _entries_above(xin_BD: torch.Tensor, W_DF: torch.Tensor, cut_F: torch.Tensor
     "(rows, cols, x·w) of the entries with x·w > cut, a block of rows at a time (in fp32, or screened in bf16)."
     B, F_ = len(xin_BD), W_DF.shape[1]
     R = max(64, BLOCK_BYTES // (F_ * (2 if bf16 else 4)))     # the block's product is compared and searched while in cache
-    if bf16 and _fused().fused_ok(xin_BD, W_DF): R = min(R, SCREEN_ROWS)
+    if bf16 and _screen_in_place(xin_BD, W_DF): R = min(R, SCREEN_ROWS)
     if bf16: W_bf, w_norm = W_DF.bfloat16(), W_DF.norm(dim=0)
     parts = []
     for a in range(0, B, R):
@@ -390,12 +391,13 @@ def pc_stats_all(sa: Sequence[SparseActs], gf: GlobalForest) -> list:
 # %% ../nbs/04a_sparse.ipynb #9d00f3a3
 class DecoderUses:
     "Every use of one level's decoder this step — blocks of entries, norm terms, pulls — run as one `SpMM`."
-    def __init__(self): self.vals, self.pats, self.intos, self.coefs, self.pulls = [], [], [], [], []
+    def __init__(self): self.vals, self.pats, self.into_of, self.intos, self.coefs, self.pulls = [], [], [], [], [], []
 
     def add(self, vals, pat: Pattern, into: torch.Tensor | None = None) -> int:
         """Register a block of entries (its own [rows, n] pattern), its product added in place into `into` if given (the
         list `run` returns then holds `into`, with the block added, at this index); returns that index."""
-        self.vals.append(vals); self.pats.append(pat); self.intos.append(into)
+        self.vals.append(vals); self.pats.append(pat); self.into_of.append(-1 if into is None else len(self.intos))
+        if into is not None: self.intos.append(into)
         return len(self.pats) - 1
 
     def add_norms(self, coef_N) -> int:
@@ -412,9 +414,7 @@ class DecoderUses:
         """One [rows, D] output per block, the norm terms and the pulls: one Function, one dense gradient for the decoder
         (without the norm terms' part along each row when `radial` is False; with rows of norm 1 if `unit_rows`)."""
         coef = torch.stack(self.coefs) if self.coefs else W_ND.new_zeros(0, W_ND.shape[0])
-        intos = [t for t in self.intos if t is not None]
-        into_of = tuple(-1 if t is None else sum(u is not None for u in self.intos[:k]) for k, t in enumerate(self.intos))
-        *outs, sums, pulls = SpMM.apply(W_ND, self.pats, into_of, radial, unit_rows, coef, self.pulls, *self.vals, *intos)
+        *outs, sums, pulls = SpMM.apply(W_ND, self.pats, tuple(self.into_of), radial, unit_rows, coef, self.pulls, *self.vals, *self.intos)
         return outs, sums, pulls.split([len(p[0]) for p in self.pulls])
 
 # %% ../nbs/04a_sparse.ipynb #38d1f593
