@@ -145,11 +145,11 @@ def _siblings(cols_c, a_c, sib_a, sib_b, n_child):
 def _stats_grad(cols_p, a_p, cols_c, a_c, kids_P, parent_C, link_p, link_c, link_slot, sib_a, sib_b, sib_slot,
                 g_sq_p, g_sq_c, g_link, g_sib):
     "Gradients of the entries' activations, parents' and children's, from the gradients of the four sums."
-    g_p = np.zeros(len(a_p), np.float32); g_c = np.zeros(len(a_c), np.float32)
-    for e in prange(len(cols_p)):                           # one entry each: these split over threads
-        if kids_P[cols_p[e]]: g_p[e] = 2 * a_p[e] * g_sq_p[cols_p[e]]
-    for e in prange(len(cols_c)):
-        if parent_C[cols_c[e]] >= 0: g_c[e] = 2 * a_c[e] * g_sq_c[cols_c[e]]
+    c_p = np.where(kids_P, 2 * g_sq_p, np.float32(0.0)).astype(np.float32)     # per column, 0 where not counted:
+    c_c = np.where(parent_C >= 0, 2 * g_sq_c, np.float32(0.0)).astype(np.float32)  # no branch per entry below
+    g_p = np.empty(len(a_p), np.float32); g_c = np.empty(len(a_c), np.float32)
+    for e in prange(len(cols_p)): g_p[e] = a_p[e] * c_p[cols_p[e]]    # one entry each: these split over threads
+    for e in prange(len(cols_c)): g_c[e] = a_c[e] * c_c[cols_c[e]]
     for k in range(len(link_c)):                            # entries shared by links and pairs: one thread, in order
         g = g_link[link_slot[k]]
         g_p[link_p[k]] += g * a_c[link_c[k]]; g_c[link_c[k]] += g * a_p[link_p[k]]
@@ -214,6 +214,19 @@ def _row_dots(A, B, idx, other):
         out[k] = s
     return out
 
+@_twin(fastmath=True)
+def _scatter_dots(out, idx, other, w, V, W, dots, bands):
+    N = out.shape[0]                               # `_scatter_rows`, with each entry's V[other]·W[idx] on the way
+    for t in prange(bands):
+        lo, hi = t * N // bands, (t + 1) * N // bands
+        for k in range(len(idx)):
+            i = idx[k]
+            if lo <= i < hi:
+                g, j, s = w[k], other[k], np.float32(0.0)
+                for d in range(out.shape[1]): s += V[j, d] * W[i, d]
+                dots[k] = s
+                for d in range(out.shape[1]): out[i, d] += g * V[j, d]
+
 # %% ../nbs/04b_fused.ipynb #557304c6
 def _cpu_only(*ts: torch.Tensor):
     if not fused_ok(*ts): raise ValueError("the compiled loops take CPU float32 tensors with FUSED='auto' (check fused_ok first)")
@@ -224,6 +237,15 @@ def scatter_rows_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: 
     if not out.is_contiguous(): raise ValueError("scatter_rows_ writes in place: `out` must be contiguous")
     _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V), _threads())
     return out
+
+def scatter_dots_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: torch.Tensor, V: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
+    """`scatter_rows_`, and returns V[other_k]·W[idx_k] for every k, [K]: a small block's two gradients in one pass (out
+    W's gradient, V its output's), each entry's rows read once, for its dot product and its update."""
+    _cpu_only(out, w, V, W)
+    if not out.is_contiguous(): raise ValueError("scatter_dots_ writes in place: `out` must be contiguous")
+    dots = np.empty(len(idx), np.float32)
+    _scatter_dots(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V), _np(W), dots, _threads())
+    return torch.from_numpy(dots)
 
 def row_dots(idx: torch.Tensor, other: torch.Tensor, A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     "A[idx_k]·B[other_k] for every k, [K] (no gradient: the structural loss carries its own, as pulls)."
@@ -262,16 +284,18 @@ def drop_radial_(g: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
 # %% ../nbs/04b_fused.ipynb #9ab44d53
 @njit(cache=True, nogil=True)
 def _pick(rows, cols, on, n_rows):
-    idx, r, c = np.empty(len(cols), np.int64), np.empty(len(cols), np.int64), np.empty(len(cols), np.int64)   # room for all
-    crow, n = np.zeros(n_rows + 1, np.int64), 0
-    for e in range(len(cols)):                           # one pass: a count first would read the entries twice
-        if on[cols[e]]:
-            idx[n] = e; r[n] = rows[e]; c[n] = cols[e]; crow[rows[e] + 1] += 1; n += 1
-    return idx[:n], r[:n], c[:n], np.cumsum(crow)
+    idx, n = np.empty(len(cols), np.int64), 0
+    for e in range(len(cols)):        # without a branch: every position is written, the count passes the picked ones
+        idx[n] = e; n += on[cols[e]]  # (a few % are picked: a branch per entry mispredicts, and the loop ran 2x slower)
+    idx = idx[:n]
+    r, c, crow = rows[idx], cols[idx], np.zeros(n_rows + 1, np.int64)
+    for k in range(n): crow[r[k] + 1] += 1
+    return idx, r, c, np.cumsum(crow)
 
 def pick_entries(rows: torch.Tensor, cols: torch.Tensor, on_N: torch.Tensor, n_rows: int) -> tuple:
     "(positions, rows, columns, CSR row pointer) of the entries (sorted by row) whose column is on in the bool `on_N`."
-    return tuple(torch.from_numpy(a) for a in _pick(_np(rows), _np(cols), _np(on_N), n_rows))
+    if on_N.dtype != torch.bool: raise ValueError(f"pick_entries takes a bool mask, got {on_N.dtype}")
+    return tuple(torch.from_numpy(a) for a in _pick(_np(rows), _np(cols), _np(on_N).view(np.uint8), n_rows))
 
 # %% ../nbs/04b_fused.ipynb #a93363b5
 @njit(cache=True, nogil=True)

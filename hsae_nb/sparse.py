@@ -106,10 +106,13 @@ def _block_product(pat: Pattern, vals, W_ND, into=None) -> torch.Tensor:
 def _block_grads(pat: Pattern, vals, g, W_ND, adds: bool, want_vals: bool, want_W: bool, g_W):
     "A block's gradients: of its values (or None), and W's with this block's part added (blocks share one tensor)."
     loop = _small(pat, W_ND, vals, g, adds=adds)              # by its entries only, no pass over all of W
+    if loop and want_W:                                       # both in one pass: each entry's rows are read once
+        g_W = torch.zeros_like(W_ND) if g_W is None else g_W
+        g_vals = _fused().scatter_dots_(g_W, pat.cols, pat.rows, vals, g.contiguous(), W_ND)
+        return (g_vals if want_vals else None), g_W
     g_vals = (_fused().row_dots(pat.rows, pat.cols, g, W_ND) if loop else _sampled(pat, g, W_ND)) if want_vals else None
     if want_W:                                                # no concatenated [ΣB, D] gradient
-        if loop: g_W = _fused().scatter_rows_(torch.zeros_like(W_ND) if g_W is None else g_W, pat.cols, pat.rows, vals, g.contiguous())
-        elif g_W is None: g_W = _mm(pat.csr_t(vals), g)
+        if g_W is None: g_W = _mm(pat.csr_t(vals), g)
         else: g_W.addmm_(pat.csr_t(vals), g)
     return g_vals, g_W
 
