@@ -145,8 +145,8 @@ def _siblings(cols_c, a_c, sib_a, sib_b, n_child):
 def _stats_grad(cols_p, a_p, cols_c, a_c, kids_P, parent_C, link_p, link_c, link_slot, sib_a, sib_b, sib_slot,
                 g_sq_p, g_sq_c, g_link, g_sib):
     "Gradients of the entries' activations, parents' and children's, from the gradients of the four sums."
-    c_p = np.where(kids_P, 2 * g_sq_p, np.float32(0.0)).astype(np.float32)     # per column, 0 where not counted:
-    c_c = np.where(parent_C >= 0, 2 * g_sq_c, np.float32(0.0)).astype(np.float32)  # no branch per entry below
+    c_p = np.where(kids_P, np.float32(2) * g_sq_p, np.float32(0))        # per column, 0 where not counted:
+    c_c = np.where(parent_C >= 0, np.float32(2) * g_sq_c, np.float32(0))  # no branch per entry below
     g_p = np.empty(len(a_p), np.float32); g_c = np.empty(len(a_c), np.float32)
     for e in prange(len(cols_p)): g_p[e] = a_p[e] * c_p[cols_p[e]]    # one entry each: these split over threads
     for e in prange(len(cols_c)): g_c[e] = a_c[e] * c_c[cols_c[e]]
@@ -194,18 +194,22 @@ def pc_stats_pair(sa_p, sa_c, parent_C: torch.Tensor, kids_P: torch.Tensor) -> t
     return PairStats.apply(sa_p.acts, sa_c.acts, sa_p.pat, sa_c.pat, parent_C, kids_P)
 
 # %% ../nbs/04b_fused.ipynb #4cf8568a
-@_twin()
-def _scatter_rows(out, idx, other, w, V, bands):
-    N = out.shape[0]                               # bands: threads (an argument: a count read inside could not be cached)
+@_twin(fastmath=True)                              # fastmath: sums may be reordered, so the dot products vectorise
+def _scatter_rows(out, idx, other, w, V, W, dots, bands):
+    N, want = out.shape[0], len(dots) > 0         # bands: threads (an argument: a count read inside could not be cached)
     for t in prange(bands):                        # each thread owns a band of out's rows and skips the others' entries
         lo, hi = t * N // bands, (t + 1) * N // bands
         for k in range(len(idx)):
             i = idx[k]
             if lo <= i < hi:
                 g, j = w[k], other[k]
+                if want:                           # each entry's V[other]·W[idx] too, while its rows are at hand
+                    s = np.float32(0.0)
+                    for d in range(out.shape[1]): s += V[j, d] * W[i, d]
+                    dots[k] = s
                 for d in range(out.shape[1]): out[i, d] += g * V[j, d]
 
-@_twin(fastmath=True)                              # fastmath: the sum may be reordered, so it vectorises
+@_twin(fastmath=True)
 def _row_dots(A, B, idx, other):
     out = np.empty(len(idx), np.float32)
     for k in prange(len(idx)):
@@ -213,19 +217,6 @@ def _row_dots(A, B, idx, other):
         for d in range(A.shape[1]): s += A[idx[k], d] * B[other[k], d]
         out[k] = s
     return out
-
-@_twin(fastmath=True)
-def _scatter_dots(out, idx, other, w, V, W, dots, bands):
-    N = out.shape[0]                               # `_scatter_rows`, with each entry's V[other]·W[idx] on the way
-    for t in prange(bands):
-        lo, hi = t * N // bands, (t + 1) * N // bands
-        for k in range(len(idx)):
-            i = idx[k]
-            if lo <= i < hi:
-                g, j, s = w[k], other[k], np.float32(0.0)
-                for d in range(out.shape[1]): s += V[j, d] * W[i, d]
-                dots[k] = s
-                for d in range(out.shape[1]): out[i, d] += g * V[j, d]
 
 # %% ../nbs/04b_fused.ipynb #557304c6
 def _cpu_only(*ts: torch.Tensor):
@@ -235,7 +226,8 @@ def scatter_rows_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: 
     "out[idx_k] += w_k · V[other_k] for every k, in place (`out` contiguous; the callers keep tensor ops for other devices)."
     _cpu_only(out, w, V)
     if not out.is_contiguous(): raise ValueError("scatter_rows_ writes in place: `out` must be contiguous")
-    _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V), _threads())
+    V = _np(V)                                                     # also the unused W: no dot products asked
+    _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), V, V, np.zeros(0, np.float32), _threads())
     return out
 
 def scatter_dots_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: torch.Tensor, V: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
@@ -244,7 +236,7 @@ def scatter_dots_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: 
     _cpu_only(out, w, V, W)
     if not out.is_contiguous(): raise ValueError("scatter_dots_ writes in place: `out` must be contiguous")
     dots = np.empty(len(idx), np.float32)
-    _scatter_dots(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V), _np(W), dots, _threads())
+    _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V), _np(W), dots, _threads())
     return torch.from_numpy(dots)
 
 def row_dots(idx: torch.Tensor, other: torch.Tensor, A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
