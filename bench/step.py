@@ -11,7 +11,7 @@ median of the differences between each step and the step with rho = r = 0 taken 
 re-assignment amortised over update_every steps, as a share of the median step time; hierarchy_fraction_quartiles: the
 same from the quartiles of the paired differences, over R rounds), hsae_over_posthoc (that median step over the ρ = r = 0 one: what the
 hierarchy costs against training the same levels alone and linking them afterwards), a breakdown of the step into parts, the profiler's top ops, peak RSS,
-and the machine.
+and the machine. Each shape is timed inside runtime.freed_memory_kept(), as Trainer.fit trains.
 Benchmarks measure; they assert nothing.
 """
 import argparse, json, math, os, platform, resource, statistics, time
@@ -23,6 +23,7 @@ from hsae_nb.core import HSAEConfig, TrainConfig, seed_everything
 from hsae_nb.model import HSAE
 from hsae_nb.trainer import Trainer
 from hsae_nb.upkeep import calibrate_thresholds_, remove_parallel_grad_
+from hsae_nb.runtime import freed_memory_kept
 from hsae_nb.sparse import choose_kernel, sparse_encode
 
 SHAPES = {
@@ -225,7 +226,8 @@ def main():
                + (f" --rounds {a.rounds}" if a.rounds else "") + (" --fused off" if a.fused == "off" else ""))
     for name in a.shapes.split(","):
         t = time.perf_counter()
-        res[name] = bench_shape(name, SHAPES[name], a.steps, rounds=a.rounds)
+        with freed_memory_kept():                      # as Trainer.fit trains (nbs/05b_runtime.ipynb)
+            res[name] = bench_shape(name, SHAPES[name], a.steps, rounds=a.rounds)
         res[name]["bench_seconds"] = time.perf_counter() - t
         print(name, json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res[name].items() if k != "breakdown_seconds"}), flush=True)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

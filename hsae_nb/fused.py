@@ -95,15 +95,13 @@ def _match(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, chunks: int | Non
     return take(link_p, first, n_link), take(link_c, first, n_link), take(sib_a, sib_start, n_sib), take(sib_b, sib_start, n_sib)
 
 # %% ../nbs/04b_fused.ipynb #88d1644d
-@_twin()
-def _squares(ccol, perm, acts, counted):
-    "Σ a² of the entries in each column whose `counted` flag is set, [n], by columns (the transpose: `Pattern.ccol`, `perm`)."
-    out = np.zeros(len(ccol) - 1, np.float32)
-    for j in prange(len(ccol) - 1):                # a column's entries in row order, as one thread walking the rows adds them
-        if counted[j]:
-            s = np.float32(0.0)
-            for e in range(ccol[j], ccol[j + 1]): s += acts[perm[e]] * acts[perm[e]]
-            out[j] = s
+@njit(cache=True, nogil=True)
+def _squares(cols, acts, counted):
+    "Σ a² of the entries in each column whose `counted` flag is set, [n], the entries (sorted by row) read in order."
+    out = np.zeros(len(counted), np.float32)
+    for e in range(len(cols)): out[cols[e]] += acts[e] * acts[e]    # each column's sum in row order, as by columns
+    for j in range(len(out)):                                       # (this one sequential pass beat a parallel one by
+        if not counted[j]: out[j] = 0                               # columns through the transpose: 0.4 against 0.6 ms)
     return out
 
 @njit(cache=True, nogil=True)
@@ -178,7 +176,7 @@ class PairStats(torch.autograd.Function):
         index = t(link_child), t(sib_j), t(sib_k)
         ctx.mark_non_differentiable(*index)
         # in the order of PCStats' fields: sq_p, sq_c, link_child, link, sib_j, sib_k, sib
-        sq_p, sq_c = _squares(_np(pat_p.ccol), _np(pat_p.perm), a_p, kids), _squares(_np(pat_c.ccol), _np(pat_c.perm), a_c, par >= 0)
+        sq_p, sq_c = _squares(cols_p, a_p, kids), _squares(cols_c, a_c, par >= 0)
         return t(sq_p), t(sq_c), index[0], t(link), *index[1:], t(sib)
 
     @staticmethod

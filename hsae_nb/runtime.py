@@ -4,7 +4,7 @@
 
 # %% ../nbs/05b_runtime.ipynb #a0c1d2e5
 from __future__ import annotations
-import hashlib, io, os, pickle, signal, threading, warnings
+import ctypes, functools, hashlib, io, os, pickle, platform, signal, threading, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import torch
@@ -52,6 +52,36 @@ def check_memory(cfg, batch_size: int, kernel: str, device, already_allocated: i
                     f"(parameters {gib(est['parameters'])}, gradients and Adam {gib(est['gradients_and_adam'])}, "
                     f"{est['kernel']} step activations {gib(est['activations'])}) but {gib(free)} is free: "
                     f"use narrower levels or a smaller batch{hint}")
+
+# %% ../nbs/05b_runtime.ipynb #00c6c0cc
+KEEP_FREED_MEMORY = True          # whether `fit` keeps freed memory in the process while it trains (Linux, glibc)
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4                  # mallopt's parameter numbers (malloc.h)
+_kept_depth = [0]
+_kept_lock = threading.Lock()
+
+@functools.cache
+def _glibc():
+    "The C library, where it is glibc (mallopt and malloc_trim are glibc's); None elsewhere."
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc": return None
+    try: return ctypes.CDLL("libc.so.6")
+    except OSError: return None
+
+@contextmanager
+def freed_memory_kept():
+    """While inside, memory the process frees stays in its heap for the next allocation instead of going back to the
+    OS (no block is mapped on its own, the heap is not trimmed); on leaving the outermost, glibc's defaults come back and
+    unused memory is returned. A no-op without glibc or with `KEEP_FREED_MEMORY` False."""
+    libc = _glibc() if KEEP_FREED_MEMORY else None
+    if libc is None: yield; return
+    with _kept_lock:
+        if _kept_depth[0] == 0: libc.mallopt(_M_MMAP_MAX, 0); libc.mallopt(_M_TRIM_THRESHOLD, 2 ** 31 - 1)
+        _kept_depth[0] += 1
+    try: yield
+    finally:
+        with _kept_lock:
+            _kept_depth[0] -= 1
+            if _kept_depth[0] == 0:       # glibc's documented defaults (its moving thresholds stay fixed from here on)
+                libc.mallopt(_M_MMAP_MAX, 65536); libc.mallopt(_M_TRIM_THRESHOLD, 128 * 1024); libc.malloc_trim(0)
 
 # %% ../nbs/05b_runtime.ipynb #d1a87c61
 def dist_info() -> tuple:

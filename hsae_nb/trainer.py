@@ -22,8 +22,8 @@ from .sparse import SparseActs, fired_features
 from .cache import sae_metadata, data_changes
 from .upkeep import (dead_pre_acts, ghost_grad_loss, auxk_loss, remove_parallel_grad_, calibrate_thresholds_,
                             balanced_lambda, revive_dead_, track_batchtopk_threshold_)
-from .runtime import (ChecksumMismatch, check_memory, deferred_signals, dist_info, all_reduce_, CKPT_VERSION, checkpoint_paths, write_checkpoint,
-                             read_checkpoint, config_diff)
+from .runtime import (ChecksumMismatch, check_memory, deferred_signals, freed_memory_kept, dist_info, all_reduce_, CKPT_VERSION,
+                             checkpoint_paths, write_checkpoint, read_checkpoint, config_diff)
 
 # %% auto #0
 __all__ = ['convergence', 'TensorBatches', 'Trainer']
@@ -458,7 +458,8 @@ def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, a
     self.model.train()
     bar = tqdm(total=stop, initial=self.step, disable=not self.progress or self.rank != 0, desc="hsae", dynamic_ncols=True)
     it = self._batches()
-    with deferred_signals() as stop_signal:              # Ctrl-C / SIGTERM: finish the step, save, then stop
+    # Ctrl-C / SIGTERM: finish the step, save, then stop; freed memory kept for the next step (05b_runtime)
+    with deferred_signals() as stop_signal, freed_memory_kept():
         while self.step < stop:
             try: x = next(it)
             except StopIteration:
