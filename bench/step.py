@@ -100,7 +100,7 @@ def interleaved(model, cfg, s, x, path, variants, rounds, raw=False):
     """Median seconds per train_step for several (rho, perturb_rate) variants, measured in alternation so drift hits all
     alike (raw: also each variant's list of step times, round by round)."""
     import statistics
-    trainers = {}
+    trainers, rho0, r0 = {}, model.cfg.rho, model.cfg.perturb_rate    # cfg may be model.cfg itself: keep its values
     for name, (rho, r) in variants.items():
         model.cfg.rho, model.cfg.perturb_rate = rho, r
         trainers[name] = step_rate(model, s, x, path, 1)[1]      # warmed up
@@ -109,7 +109,7 @@ def interleaved(model, cfg, s, x, path, variants, rounds, raw=False):
         for name, (rho, r) in variants.items():
             model.cfg.rho, model.cfg.perturb_rate = rho, r
             sync(); t = time.perf_counter(); trainers[name].train_step(x); sync(); times[name].append(time.perf_counter() - t)
-    model.cfg.rho, model.cfg.perturb_rate = cfg.rho, cfg.perturb_rate
+    model.cfg.rho, model.cfg.perturb_rate = rho0, r0
     med = {name: statistics.median(v) for name, v in times.items()}
     return (med, times) if raw else med
 
