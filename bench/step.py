@@ -11,7 +11,8 @@ median of the differences between each step and the step with rho = r = 0 taken 
 re-assignment amortised over update_every steps, as a share of the median step time; hierarchy_fraction_quartiles: the
 same from the quartiles of the paired differences, over R rounds), hsae_over_posthoc (that median step over the ρ = r = 0 one: what the
 hierarchy costs against training the same levels alone and linking them afterwards), a breakdown of the step into parts, the profiler's top ops, peak RSS,
-and the machine. Each shape is timed inside runtime.freed_memory_kept(), as Trainer.fit trains.
+and the machine. Each measurement runs inside runtime.freed_memory_kept(), as Trainer.fit trains, and leaves it after
+(so the memory of one measurement goes back to the OS before the next).
 Benchmarks measure; they assert nothing.
 """
 import argparse, json, math, os, platform, resource, statistics, time
@@ -51,10 +52,12 @@ def sync():
 
 
 def timed(fn, reps):
-    fn(); sync()                                      # warm-up
-    t = time.perf_counter()
-    for _ in range(reps): fn()
-    sync()
+    "Seconds per call of fn after one warm-up call, freed memory kept for the next call as Trainer.fit keeps it."
+    with freed_memory_kept():                         # left after each measurement: its memory goes back to the OS
+        fn(); sync()                                  # warm-up
+        t = time.perf_counter()
+        for _ in range(reps): fn()
+        sync()
     return (time.perf_counter() - t) / reps
 
 
@@ -105,10 +108,12 @@ def interleaved(model, cfg, s, x, path, variants, rounds, raw=False):
         model.cfg.rho, model.cfg.perturb_rate = rho, r
         trainers[name] = step_rate(model, s, x, path, 1)[1]      # warmed up
     times = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, (rho, r) in variants.items():
-            model.cfg.rho, model.cfg.perturb_rate = rho, r
-            sync(); t = time.perf_counter(); trainers[name].train_step(x); sync(); times[name].append(time.perf_counter() - t)
+    with freed_memory_kept():
+        for warm in [True] + [False] * rounds:         # one untimed round: each variant's buffers settle in the heap
+            for name, (rho, r) in variants.items():
+                model.cfg.rho, model.cfg.perturb_rate = rho, r
+                sync(); t = time.perf_counter(); trainers[name].train_step(x); sync()
+                if not warm: times[name].append(time.perf_counter() - t)
     model.cfg.rho, model.cfg.perturb_rate = rho0, r0
     med = {name: statistics.median(v) for name, v in times.items()}
     return (med, times) if raw else med
@@ -226,8 +231,7 @@ def main():
                + (f" --rounds {a.rounds}" if a.rounds else "") + (" --fused off" if a.fused == "off" else ""))
     for name in a.shapes.split(","):
         t = time.perf_counter()
-        with freed_memory_kept():                      # as Trainer.fit trains (nbs/05b_runtime.ipynb)
-            res[name] = bench_shape(name, SHAPES[name], a.steps, rounds=a.rounds)
+        res[name] = bench_shape(name, SHAPES[name], a.steps, rounds=a.rounds)
         res[name]["bench_seconds"] = time.perf_counter() - t
         print(name, json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res[name].items() if k != "breakdown_seconds"}), flush=True)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

@@ -83,6 +83,10 @@ def freed_memory_kept():
             if _kept_depth[0] == 0:       # glibc's documented defaults (its moving thresholds stay fixed from here on)
                 libc.mallopt(_M_MMAP_MAX, 65536); libc.mallopt(_M_TRIM_THRESHOLD, 128 * 1024); libc.malloc_trim(0)
 
+def give_back_freed_memory():
+    "Return the heap's unused pages to the OS now (glibc's malloc_trim): after one-off buffers such as a checkpoint's."
+    if (libc := _glibc()) is not None: libc.malloc_trim(0)
+
 # %% ../nbs/05b_runtime.ipynb #d1a87c61
 def dist_info() -> tuple:
     "(rank, world size); (0, 1) outside torch.distributed."

@@ -22,8 +22,8 @@ from .sparse import SparseActs, fired_features
 from .cache import sae_metadata, data_changes
 from .upkeep import (dead_pre_acts, ghost_grad_loss, auxk_loss, remove_parallel_grad_, calibrate_thresholds_,
                             balanced_lambda, revive_dead_, track_batchtopk_threshold_)
-from .runtime import (ChecksumMismatch, check_memory, deferred_signals, freed_memory_kept, dist_info, all_reduce_, CKPT_VERSION,
-                             checkpoint_paths, write_checkpoint, read_checkpoint, config_diff)
+from .runtime import (ChecksumMismatch, check_memory, deferred_signals, freed_memory_kept, give_back_freed_memory, dist_info,
+                             all_reduce_, CKPT_VERSION, checkpoint_paths, write_checkpoint, read_checkpoint, config_diff)
 
 # %% auto #0
 __all__ = ['convergence', 'TensorBatches', 'Trainer']
@@ -458,8 +458,7 @@ def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, a
     self.model.train()
     bar = tqdm(total=stop, initial=self.step, disable=not self.progress or self.rank != 0, desc="hsae", dynamic_ncols=True)
     it = self._batches()
-    # Ctrl-C / SIGTERM: finish the step, save, then stop; freed memory kept for the next step (05b_runtime)
-    with deferred_signals() as stop_signal, freed_memory_kept():
+    with deferred_signals() as stop_signal, freed_memory_kept():   # Ctrl-C / SIGTERM: finish the step, save, stop; 05b_runtime
         while self.step < stop:
             try: x = next(it)
             except StopIteration:
@@ -472,7 +471,7 @@ def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, a
                 r = self.rows[-1]
                 bar.set_postfix(loss=f"{r['loss']:.3g}", l0="/".join(f"{v:.0f}" for v in level_values(r, "l0")),
                                 ev="/".join(f"{v:.2f}" for v in level_values(r, "ev")))
-            if self.step % tcfg.checkpoint_every == 0 and self.step < stop: self.save_checkpoint()
+            if self.step % tcfg.checkpoint_every == 0 and self.step < stop: self.save_checkpoint(); give_back_freed_memory()
     bar.close()
     if self.step >= tcfg.total_steps and self.rank == 0 and len(self.rows) >= 20:
         conv = convergence(self.history)
