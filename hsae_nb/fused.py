@@ -23,21 +23,26 @@ def fused_ok(*ts: torch.Tensor) -> bool:
         if FUSED == "off": return False
         raise ValueError(f"fused.FUSED must be 'auto' or 'off', got {FUSED!r}")
     for t in ts:                                         # a loop, not all(...): this runs ~100 times a step
-        if t.dtype != torch.float32 or t.device.type != "cpu": return False
+        if t.dtype != torch.float32 or not t.is_cpu: return False   # is_cpu: no device object built
     return True
 
 # %% ../nbs/04b_fused.ipynb #f336d49a
-_POOL_OWNER = []        # the pid of the process whose numba threads are running, once they are
-_THREADS_SET = {}       # numba's count is per calling thread: what each thread last set (setting it costs microseconds)
+_POOL_STARTED = []      # non-empty once this process's numba threads run (a forked child inherits it)
+_FORKED_CHILD = []      # non-empty in a process forked after its parent's pool started: that pool is not there
+_NUMBA_MAX = numba.config.NUMBA_NUM_THREADS
+_LOCAL = threading.local()  # numba's count is per calling thread: what this thread last set (setting it costs µs)
+
+def _note_fork():
+    if _POOL_STARTED: _FORKED_CHILD.append(True)
+os.register_at_fork(after_in_child=_note_fork)
 
 def _threads() -> int:
     "How many threads the parallel loops use now: torch's count, and 1 in a process forked after the pool started."
-    n = min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS)
-    if n <= 1: return 1
-    if not _POOL_OWNER: _POOL_OWNER.append(os.getpid())
-    elif _POOL_OWNER[0] != os.getpid(): return 1        # a forked child: its parent's OpenMP pool is not there
-    me = threading.get_ident()
-    if _THREADS_SET.get(me) != n: numba.set_num_threads(n); _THREADS_SET[me] = n
+    n = min(torch.get_num_threads(), _NUMBA_MAX)
+    if n <= 1 or _FORKED_CHILD: return 1
+    if getattr(_LOCAL, "n", 0) != n:
+        numba.set_num_threads(n); _LOCAL.n = n
+        if not _POOL_STARTED: _POOL_STARTED.append(True)
     return n
 
 def _twin(fastmath: bool = False):
