@@ -33,7 +33,7 @@ def main():
         entries = sum(t.pat.nnz for t in sa)
     variants = {"full": (cfg.rho, cfg.perturb_rate), "plain": (0.0, 0.0),
                 "structural_loss_only": (cfg.rho, 0.0), "perturbation_only": (0.0, cfg.perturb_rate)}
-    seconds = interleaved(model, cfg, s, x, "sparse", variants, a.rounds)          # medians of alternating steps
+    seconds = interleaved(model, s, x, "sparse", variants, a.rounds)          # medians of alternating steps
     ops = {}
     for name, (rho, r) in variants.items():
         model.cfg.rho, model.cfg.perturb_rate = rho, r

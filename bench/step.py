@@ -99,11 +99,11 @@ def step_rate(model, s, x, path, steps):
     return timed(lambda: trainer.train_step(x), steps), trainer
 
 
-def interleaved(model, cfg, s, x, path, variants, rounds, raw=False):
+def interleaved(model, s, x, path, variants, rounds, raw=False):
     """Median seconds per train_step for several (rho, perturb_rate) variants, measured in alternation so drift hits all
     alike (raw: also each variant's list of step times, round by round)."""
     import statistics
-    trainers, rho0, r0 = {}, model.cfg.rho, model.cfg.perturb_rate    # cfg may be model.cfg itself: keep its values
+    trainers, rho0, r0 = {}, model.cfg.rho, model.cfg.perturb_rate    # restored at the end
     for name, (rho, r) in variants.items():
         model.cfg.rho, model.cfg.perturb_rate = rho, r
         trainers[name] = step_rate(model, s, x, path, 1)[1]      # warmed up
@@ -158,7 +158,7 @@ def bench_shape(name, s, steps, dense_path=True, rounds=None):
             res["breakdown_seconds"] = parts(model, trainer, x, path, steps)
             res["profile_top_ops_seconds"] = top_ops(trainer, x)
             # the hierarchy's share: the same step with ρ = r = 0 (medians of alternating steps), plus one re-assignment amortised
-            med, raw = interleaved(model, cfg, s, x, path, {"full": (cfg.rho, cfg.perturb_rate), "plain": (0.0, 0.0)},
+            med, raw = interleaved(model, s, x, path, {"full": (cfg.rho, cfg.perturb_rate), "plain": (0.0, 0.0)},
                                    rounds or max(6, 2 * steps), raw=True)
             full_med_s, plain_s = med["full"], med["plain"]
             # the hierarchy's time: the median of the differences of steps taken side by side, and their quartiles

@@ -225,21 +225,23 @@ def _row_dots(A, B, idx, other):
 def _cpu_only(*ts: torch.Tensor):
     if not fused_ok(*ts): raise ValueError("the compiled loops take CPU float32 tensors with FUSED='auto' (check fused_ok first)")
 
+def _scatter_into(out, idx, other, w, V, W, dots: np.ndarray):
+    "The checks and conversions of the two row-loop wrappers below; `dots` empty: no dot products (W is not read)."
+    _cpu_only(out, w, V, W)
+    if not out.is_contiguous(): raise ValueError("the row loops write into `out` in place: it must be contiguous")
+    V_ = _np(V)
+    _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), V_, V_ if W is V else _np(W), dots, _threads())
+
 def scatter_rows_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: torch.Tensor, V: torch.Tensor) -> torch.Tensor:
     "out[idx_k] += w_k · V[other_k] for every k, in place (`out` contiguous; the callers keep tensor ops for other devices)."
-    _cpu_only(out, w, V)
-    if not out.is_contiguous(): raise ValueError("scatter_rows_ writes in place: `out` must be contiguous")
-    V = _np(V)                                                     # also the unused W: no dot products asked
-    _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), V, V, np.zeros(0, np.float32), _threads())
+    _scatter_into(out, idx, other, w, V, V, np.zeros(0, np.float32))
     return out
 
 def scatter_dots_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: torch.Tensor, V: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
     """`scatter_rows_`, and returns V[other_k]·W[idx_k] for every k, [K]: a small block's two gradients in one pass (out
     W's gradient, V its output's), each entry's rows read once, for its dot product and its update."""
-    _cpu_only(out, w, V, W)
-    if not out.is_contiguous(): raise ValueError("scatter_dots_ writes in place: `out` must be contiguous")
     dots = np.empty(len(idx), np.float32)
-    _scatter_rows(out.detach().numpy(), _np(idx), _np(other), _np(w), _np(V), _np(W), dots, _threads())
+    _scatter_into(out, idx, other, w, V, W, dots)
     return torch.from_numpy(dots)
 
 def row_dots(idx: torch.Tensor, other: torch.Tensor, A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:

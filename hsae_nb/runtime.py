@@ -150,6 +150,7 @@ def write_checkpoint(run_dir, state: dict, keep: int = 2) -> Path:
     atomic_write(checksum_path(path), hashlib.sha256(buf.getvalue()).hexdigest() + "\n")   # before the .pt: a kill between leaves no unverifiable .pt
     atomic_write(path, buf.getvalue())
     for old in checkpoint_paths(run_dir)[:-keep]: old.unlink(missing_ok=True); checksum_path(old).unlink(missing_ok=True)
+    del buf; give_back_freed_memory()                  # its serialised copy, kept by `freed_memory_kept` otherwise
     return path
 
 def read_checkpoint(path) -> dict:

@@ -22,7 +22,7 @@ from .sparse import SparseActs, fired_features
 from .cache import sae_metadata, data_changes
 from .upkeep import (dead_pre_acts, ghost_grad_loss, auxk_loss, remove_parallel_grad_, calibrate_thresholds_,
                             balanced_lambda, revive_dead_, track_batchtopk_threshold_)
-from .runtime import (ChecksumMismatch, check_memory, deferred_signals, freed_memory_kept, give_back_freed_memory, dist_info,
+from .runtime import (ChecksumMismatch, check_memory, deferred_signals, freed_memory_kept, dist_info,
                              all_reduce_, CKPT_VERSION, checkpoint_paths, write_checkpoint, read_checkpoint, config_diff)
 
 # %% auto #0
@@ -471,7 +471,7 @@ def fit(self: Trainer, steps: int | None = None, metadata: dict | None = None, a
                 r = self.rows[-1]
                 bar.set_postfix(loss=f"{r['loss']:.3g}", l0="/".join(f"{v:.0f}" for v in level_values(r, "l0")),
                                 ev="/".join(f"{v:.2f}" for v in level_values(r, "ev")))
-            if self.step % tcfg.checkpoint_every == 0 and self.step < stop: self.save_checkpoint(); give_back_freed_memory()
+            if self.step % tcfg.checkpoint_every == 0 and self.step < stop: self.save_checkpoint()
     bar.close()
     if self.step >= tcfg.total_steps and self.rank == 0 and len(self.rows) >= 20:
         conv = convergence(self.history)
