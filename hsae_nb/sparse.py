@@ -226,15 +226,17 @@ class Take(torch.autograd.Function):
 SCREEN = os.environ.get("HSAE_SCREEN", "auto")    # "auto" | "bf16" | "fp32": how sparse_encode finds entries on the CPU
 
 @functools.lru_cache(maxsize=None)
-def _cpu_has_amx() -> bool:
-    "Whether this CPU multiplies bf16 in AMX tiles (elsewhere bf16 products can be slower than fp32)."
-    try: return "amx_bf16" in open("/proc/cpuinfo").read()
+def _cpu_multiplies_bf16() -> bool:
+    """Whether this CPU has bf16 dot-product instructions (AMX tiles, or AVX-512 BF16 as on AMD Zen 4 and later); without
+    them bf16 products are emulated and can be slower than fp32."""
+    try: flags = set(open("/proc/cpuinfo").read().split())
     except OSError: return False
+    return bool(flags & {"amx_bf16", "avx512_bf16"})
 
 def _screen_bf16(x: torch.Tensor) -> bool:
     "Whether `sparse_encode` screens x's entries in bf16 (`SCREEN`, and for 'auto' the CPU)."
     if SCREEN not in ("auto", "bf16", "fp32"): raise HSAEError(f"sparse.SCREEN must be 'auto', 'bf16' or 'fp32', got {SCREEN!r}")
-    return x.device.type == "cpu" and x.dtype == torch.float32 and (SCREEN == "bf16" or SCREEN == "auto" and _cpu_has_amx())
+    return x.device.type == "cpu" and x.dtype == torch.float32 and (SCREEN == "bf16" or SCREEN == "auto" and _cpu_multiplies_bf16())
 
 # %% ../nbs/04a_sparse.ipynb #1602b319
 def _screen_in_place(xin_BD: torch.Tensor, W_DF: torch.Tensor) -> bool:
