@@ -13,11 +13,12 @@ run at most).
 
     python bench/planted.py [--forest simple|realistic] [--steps 1500] [--seeds 0,1] [--variants hsae,posthoc] [--batch N] [--threads N] [--out F]
 """
-import argparse, fcntl, json, platform
+import argparse, fcntl, json
 from contextlib import contextmanager
 from pathlib import Path
 import torch
 from hsae_nb.core import write_json
+from hsae_nb.runtime import cpu_name
 from hsae_nb.synthetic import planted_benchmark, PLANTED_VARIANTS
 from hsae_nb.planted import realistic_benchmark, REALISTIC_SETUP
 
@@ -65,7 +66,7 @@ def main():
         else: r = planted_benchmark(variant, seed=seed, steps=a.steps, batch=a.batch, lr=a.lr)
         with locked(out):                     # read, merge and write under the lock; the write itself is atomic
             res = json.loads(out.read_text()) if out.exists() else {}
-            res.update(machine=dict(cpu=platform.processor() or platform.machine(), threads=torch.get_num_threads(), torch=torch.__version__))
+            res.update(machine=dict(cpu=cpu_name(), threads=torch.get_num_threads(), torch=torch.__version__))
             if not realistic:
                 res.update(setup=dict(d=256, widths=[64, 320, 1344], target_l0=13.0, forest="64 roots, branching (4, 4), cos_child 0",
                                       train_vectors=a.steps * a.batch, batch=a.batch, held_out=20_000))

@@ -6,10 +6,11 @@ forest, sibling and control scores (nbs/11a_semantic.ipynb), merged into nbs/res
 A run needs contexts.json (hsae_view computes them). `--llm` names local or served judges (`make_judge` specs) to
 calibrate too: their AUC on the known pairs says whether their verdicts (hsae_eval --autointerp) can mean anything.
 """
-import argparse, json, platform, time
+import argparse, json, time
 from pathlib import Path
 import torch
 from hsae_nb.core import write_json, read_json
+from hsae_nb.runtime import cpu_name
 from hsae_nb.viewer import Forest
 from hsae_nb.semantic import Embedder, semantic_check, judge_calibration
 
@@ -30,7 +31,7 @@ def main():
     torch.set_num_threads(a.threads)
     out = Path(a.out)
     res = read_json(out) if out.exists() else dict(runs={})
-    res["machine"] = dict(cpu=platform.processor() or platform.machine(), threads=a.threads, torch=torch.__version__)
+    res["machine"] = dict(cpu=cpu_name(), threads=a.threads, torch=torch.__version__)
     emb = None if a.no_embedding else Embedder()
     for spec in a.runs:
         run, _, name = spec.partition("=")

@@ -24,7 +24,7 @@ from hsae_nb.core import HSAEConfig, TrainConfig, seed_everything
 from hsae_nb.model import HSAE
 from hsae_nb.trainer import Trainer
 from hsae_nb.upkeep import calibrate_thresholds_, remove_parallel_grad_
-from hsae_nb.runtime import freed_memory_kept
+from hsae_nb.runtime import cpu_name, freed_memory_kept
 from hsae_nb.sparse import choose_kernel, sparse_encode
 
 SHAPES = {
@@ -33,14 +33,6 @@ SHAPES = {
     "planted": dict(d=256, widths=(64, 320, 1344), batch=4096, target_l0=(5, 10, 13), update_every=250),
     "paper": dict(d=576, widths=(2048, 4096, 8192, 16384), batch=4096, target_l0=50, update_every=5000),
 }
-
-
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor()
 
 
 DEVICE = torch.device("cpu")                          # set by --device
@@ -74,7 +66,7 @@ def batch_of(d, B, g):
 
 
 def machine() -> dict:
-    m = dict(cpu=cpu_model(), threads=torch.get_num_threads(), torch=torch.__version__, python=platform.python_version())
+    m = dict(cpu=cpu_name(), threads=torch.get_num_threads(), torch=torch.__version__, python=platform.python_version())
     if DEVICE.type == "cuda": m.update(gpu=torch.cuda.get_device_name(DEVICE), cuda=torch.version.cuda)
     return m
 

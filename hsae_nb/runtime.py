@@ -87,6 +87,15 @@ def give_back_freed_memory():
     "Return the heap's unused pages to the OS now (glibc's malloc_trim): after one-off buffers such as a checkpoint's."
     if (libc := _glibc()) is not None: libc.malloc_trim(0)
 
+# %% ../nbs/05b_runtime.ipynb #d4593b48
+def cpu_name(cpuinfo: str = "/proc/cpuinfo") -> str:
+    "The CPU's model name from Linux's `cpuinfo`, else what `platform` knows (benchmark results name their machine by it)."
+    try:
+        for line in open(cpuinfo):
+            if line.startswith("model name"): return line.split(":", 1)[1].strip()
+    except OSError: pass
+    return platform.processor() or platform.machine()
+
 # %% ../nbs/05b_runtime.ipynb #d1a87c61
 def dist_info() -> tuple:
     "(rank, world size); (0, 1) outside torch.distributed."

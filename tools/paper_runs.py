@@ -16,11 +16,13 @@ results JSON (`nbs/results/paper_reproduction.json`) is rebuilt from every finis
 loses one run at most and two runners working on different runs never drop each other's results. Runs in the JSON
 whose folders are not under --runs (trained on another machine) are kept as they are.
 """
-import argparse, json, platform, sys, time
+import argparse, json, sys, time
 from pathlib import Path
 
 import pandas as pd
 import torch
+
+from hsae_nb.runtime import cpu_name
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "nbs" / "results" / "paper_reproduction.json"
@@ -236,7 +238,7 @@ def collect(runs: Path, cache: str | None = None) -> dict:
     out = dict(version=2, protocol=dict(PROTOCOL, target_l0=TARGET_L0, l0_tolerance=L0_TOLERANCE,
                                         splice_sequences=SPLICE_SEQUENCES,
                                         variants={v: dict(steps=st, seeds=list(se), overrides=o) for v, (st, se, o) in VARIANTS.items()}),
-               machine=dict(cpu=platform.processor() or platform.machine(), torch=torch.__version__),
+               machine=dict(cpu=cpu_name(), torch=torch.__version__),
                runs={})
     from hsae_nb.trainer import convergence
     before = json.loads(RESULTS.read_text()) if RESULTS.exists() else dict(runs={})
