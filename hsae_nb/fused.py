@@ -60,44 +60,42 @@ def _twin(fastmath: bool = False):
 
 # %% ../nbs/04b_fused.ipynb #64ffb91b
 @_twin()
-def _walk(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, starts, link_p, link_c, n_link, sib_a, sib_b, sib_start, n_sib):
-    "Each chunk of rows' links (from its first child entry on) and sibling pairs (up to its capacity); their counts."
-    prev = np.empty(len(cols_c), np.int64)                  # for each child entry, the one before it under its parent
-    for c in prange(len(starts) - 1):                       # chunks run on their own threads, with their own marks
-        at = np.empty(n_parent, np.int64); at_row = np.full(n_parent, -1, np.int64)      # p's entry, and the row it is in
-        last = np.empty(n_parent, np.int64); last_row = np.full(n_parent, -1, np.int64)  # the row's latest child entry under p
-        nl, ns, cap = crow_c[starts[c]], sib_start[c], sib_start[c + 1]
-        for b in range(starts[c], starts[c + 1]):           # rows tag the marks: nothing to clear between rows
-            for e in range(crow_p[b], crow_p[b + 1]):
-                at[cols_p[e]] = e; at_row[cols_p[e]] = b
-            for e in range(crow_c[b], crow_c[b + 1]):
-                p = parent_C[cols_c[e]]
-                if p < 0: continue
-                if at_row[p] == b:
-                    link_p[nl] = at[p]; link_c[nl] = e; nl += 1
-                o = last[p] if last_row[p] == b else -1
-                prev[e] = o; last[p] = e; last_row[p] = b
-                while o >= 0:                               # every earlier sibling in this row
-                    if ns < cap: sib_a[ns] = o; sib_b[ns] = e
-                    ns += 1
-                    o = prev[o]
-        n_link[c] = nl - crow_c[starts[c]]; n_sib[c] = ns - sib_start[c]
-
-def _match(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, chunks: int | None = None):
+def _match(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, chunks):
     "(parent, child) entries of each link and (child, child) of each sibling pair met in a row, in row order (chunks: threads)."
-    chunks = chunks or _threads()
-    starts = np.arange(chunks + 1, dtype=np.int64) * (len(crow_p) - 1) // chunks
+    starts = np.arange(chunks + 1) * (len(crow_p) - 1) // chunks
     first = crow_c[starts]                                  # a chunk has at most as many links as child entries
     link_p, link_c = np.empty(len(cols_c), np.int64), np.empty(len(cols_c), np.int64)   # sized here: growing them
-    n_link, n_sib, cap = np.zeros(chunks, np.int64), np.zeros(chunks, np.int64), np.diff(first)  # in the loop was 4x slower
+    n_link, n_sib, cap = np.zeros(chunks, np.int64), np.zeros(chunks, np.int64), first[1:] - first[:-1]   # in the loop was 4x slower
+    prev = np.empty(len(cols_c), np.int64)                  # for each child entry, the one before it under its parent
     while True:                                             # siblings per row can outnumber entries: then once more
-        sib_start = np.concatenate((np.zeros(1, np.int64), np.cumsum(cap)))
+        sib_start = np.zeros(chunks + 1, np.int64); sib_start[1:] = np.cumsum(cap)
         sib_a, sib_b = np.empty(sib_start[-1], np.int64), np.empty(sib_start[-1], np.int64)
-        _walk(crow_p, cols_p, crow_c, cols_c, parent_C, n_parent, starts, link_p, link_c, n_link, sib_a, sib_b, sib_start, n_sib)
-        if (n_sib <= cap).all(): break
+        for c in prange(chunks):
+            at = np.empty(n_parent, np.int64); at_row = np.full(n_parent, -1, np.int64)      # p's entry, and the row it is in
+            last = np.empty(n_parent, np.int64); last_row = np.full(n_parent, -1, np.int64)  # the row's latest child entry under p
+            nl, ns, end = first[c], sib_start[c], sib_start[c + 1]
+            for b in range(starts[c], starts[c + 1]):       # rows tag the marks: nothing to clear between rows
+                for e in range(crow_p[b], crow_p[b + 1]):
+                    at[cols_p[e]] = e; at_row[cols_p[e]] = b
+                for e in range(crow_c[b], crow_c[b + 1]):
+                    p = parent_C[cols_c[e]]
+                    if p < 0: continue
+                    if at_row[p] == b:
+                        link_p[nl] = at[p]; link_c[nl] = e; nl += 1
+                    o = last[p] if last_row[p] == b else -1
+                    prev[e] = o; last[p] = e; last_row[p] = b
+                    while o >= 0:                           # every earlier sibling in this row
+                        if ns < end: sib_a[ns] = o; sib_b[ns] = e
+                        ns += 1
+                        o = prev[o]
+            n_link[c] = nl - first[c]; n_sib[c] = ns - sib_start[c]
+        if np.all(n_sib <= cap): break
         cap = np.maximum(cap, n_sib)
-    take = lambda a, at, n: np.concatenate([a[at[c]:at[c] + n[c]] for c in range(chunks)])
-    return take(link_p, first, n_link), take(link_c, first, n_link), take(sib_a, sib_start, n_sib), take(sib_b, sib_start, n_sib)
+    links, sibs, kl, ks = np.empty((2, n_link.sum()), np.int64), np.empty((2, n_sib.sum()), np.int64), 0, 0
+    for c in range(chunks):                                 # each chunk's part, in order
+        lo, n = first[c], n_link[c]; links[0, kl:kl + n] = link_p[lo:lo + n]; links[1, kl:kl + n] = link_c[lo:lo + n]; kl += n
+        lo, n = sib_start[c], n_sib[c]; sibs[0, ks:ks + n] = sib_a[lo:lo + n]; sibs[1, ks:ks + n] = sib_b[lo:lo + n]; ks += n
+    return links[0], links[1], sibs[0], sibs[1]
 
 # %% ../nbs/04b_fused.ipynb #88d1644d
 @njit(cache=True, nogil=True)
@@ -143,6 +141,16 @@ def _siblings(cols_c, a_c, sib_a, sib_b, n_child):
         pair[slot[s]] = keys[s]; value[slot[s]] += a_c[sib_a[s]] * a_c[sib_b[s]]
     return pair // n_child, pair % n_child, value, slot
 
+# %% ../nbs/04b_fused.ipynb #3470a140
+@njit(cache=True, nogil=True)
+def _sums(cols_p, a_p, cols_c, a_c, kids_P, parent_C, link_p, link_c, sib_a, sib_b):
+    "A pair's squares, links and sibling pairs from its matched entries: the three loops above in one call."
+    n_child = len(parent_C)
+    link_child, link, link_slot = _links(cols_c, a_p, a_c, link_p, link_c, n_child)
+    sib_j, sib_k, sib, sib_slot = _siblings(cols_c, a_c, sib_a, sib_b, n_child)
+    return (_squares(cols_p, a_p, kids_P), _squares(cols_c, a_c, parent_C >= 0), link_child, link, link_slot,
+            sib_j, sib_k, sib, sib_slot)
+
 # %% ../nbs/04b_fused.ipynb #105b57ca
 @_twin()
 def _stats_grad(cols_p, a_p, cols_c, a_c, kids_P, parent_C, link_p, link_c, link_slot, sib_a, sib_b, sib_slot,
@@ -172,16 +180,14 @@ class PairStats(torch.autograd.Function):
     def forward(ctx, acts_p, acts_c, pat_p, pat_c, parent_C, kids_P):
         (P, C), cols_p, cols_c = (pat_p.shape[1], pat_c.shape[1]), _np(pat_p.cols), _np(pat_c.cols)
         par, kids, a_p, a_c = _np(parent_C), _np(kids_P), _np(acts_p), _np(acts_c)
-        link_p, link_c, sib_a, sib_b = _match(_np(pat_p.crow), cols_p, _np(pat_c.crow), cols_c, par, P)
-        link_child, link, link_slot = _links(cols_c, a_p, a_c, link_p, link_c, C)
-        sib_j, sib_k, sib, sib_slot = _siblings(cols_c, a_c, sib_a, sib_b, C)
+        link_p, link_c, sib_a, sib_b = _match(_np(pat_p.crow), cols_p, _np(pat_c.crow), cols_c, par, P, _threads())
+        sq_p, sq_c, link_child, link, link_slot, sib_j, sib_k, sib, sib_slot = _sums(cols_p, a_p, cols_c, a_c, kids, par, link_p, link_c, sib_a, sib_b)
         ctx.keep = (cols_p, a_p, cols_c, a_c, kids, par, link_p, link_c, link_slot, sib_a, sib_b, sib_slot)
         ctx.sizes = P, C, len(link), len(sib)              # of the four sums, for gradients autograd leaves as None
         t = torch.from_numpy
         index = t(link_child), t(sib_j), t(sib_k)
         ctx.mark_non_differentiable(*index)
         # in the order of PCStats' fields: sq_p, sq_c, link_child, link, sib_j, sib_k, sib
-        sq_p, sq_c = _squares(cols_p, a_p, kids), _squares(cols_c, a_c, par >= 0)
         return t(sq_p), t(sq_c), index[0], t(link), *index[1:], t(sib)
 
     @staticmethod

@@ -87,7 +87,7 @@ def give_back_freed_memory():
     "Return the heap's unused pages to the OS now (glibc's malloc_trim): after one-off buffers such as a checkpoint's."
     if (libc := _glibc()) is not None: libc.malloc_trim(0)
 
-# %% ../nbs/05b_runtime.ipynb #d4593b48
+# %% ../nbs/05b_runtime.ipynb #d5a8e67a
 def cpu_name(cpuinfo: str = "/proc/cpuinfo") -> str:
     "The CPU's model name from Linux's `cpuinfo`, else what `platform` knows (benchmark results name their machine by it)."
     try:
