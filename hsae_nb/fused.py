@@ -141,7 +141,7 @@ def _siblings(cols_c, a_c, sib_a, sib_b, n_child):
         pair[slot[s]] = keys[s]; value[slot[s]] += a_c[sib_a[s]] * a_c[sib_b[s]]
     return pair // n_child, pair % n_child, value, slot
 
-# %% ../nbs/04b_fused.ipynb #3470a140
+# %% ../nbs/04b_fused.ipynb #11af72f6
 @njit(cache=True, nogil=True)
 def _sums(cols_p, a_p, cols_c, a_c, kids_P, parent_C, link_p, link_c, sib_a, sib_b):
     "A pair's squares, links and sibling pairs from its matched entries: the three loops above in one call."
