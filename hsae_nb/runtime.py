@@ -91,8 +91,9 @@ def give_back_freed_memory():
 def cpu_name(cpuinfo: str = "/proc/cpuinfo") -> str:
     "The CPU's model name from Linux's `cpuinfo`, else what `platform` knows (benchmark results name their machine by it)."
     try:
-        for line in open(cpuinfo):
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
+        with open(cpuinfo) as f:
+            for line in f:
+                if line.startswith("model name"): return line.split(":", 1)[1].strip()
     except OSError: pass
     return platform.processor() or platform.machine()
 
