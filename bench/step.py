@@ -94,7 +94,6 @@ def step_rate(model, s, x, path, steps):
 def interleaved(model, s, x, path, variants, rounds, raw=False):
     """Median seconds per train_step for several (rho, perturb_rate) variants, measured in alternation so drift hits all
     alike (raw: also each variant's list of step times, round by round)."""
-    import statistics
     trainers, rho0, r0 = {}, model.cfg.rho, model.cfg.perturb_rate    # restored at the end
     for name, (rho, r) in variants.items():
         model.cfg.rho, model.cfg.perturb_rate = rho, r

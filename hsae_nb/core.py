@@ -283,6 +283,19 @@ def get_device(device: str | torch.device | None = None) -> torch.device:
         raise HSAEError(f"device {device!r} asked for, but this torch build sees no CUDA device (torch.cuda.is_available() is False)")
     return dev
 
+# %% ../nbs/00_core.ipynb #a7cd0afb
+def cpu_info(path: str = "/proc/cpuinfo") -> dict:
+    "The first processor's `key: value` fields of Linux's cpuinfo ({} where there is no such file)."
+    info = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                if not line.strip(): break                        # a blank line ends the first processor
+                key, _, value = line.partition(":")
+                info[key.strip()] = value.strip()
+    except OSError: pass
+    return info
+
 # %% ../nbs/00_core.ipynb #f0d0f2e5
 def sparse_stream(d: int, n_atoms: int, k: int, batch: int, generator: torch.Generator):
     "Endless batches of x = Σ m_k·atom_k over k random atoms, m ~ |N(1.5, 0.5)|, scaled so E‖x‖² ≈ d."

@@ -27,22 +27,23 @@ def fused_ok(*ts: torch.Tensor) -> bool:
     return True
 
 # %% ../nbs/04b_fused.ipynb #f336d49a
-_POOL_STARTED = []      # non-empty once this process's numba threads run (a forked child inherits it)
-_FORKED_CHILD = []      # non-empty in a process forked after its parent's pool started: that pool is not there
+_pool_started = False   # once this process has set numba's thread count for its parallel loops (a forked child inherits it)
+_forked_child = False   # in a process forked after its parent's pool started: that pool is not there
 _NUMBA_MAX = numba.config.NUMBA_NUM_THREADS
 _LOCAL = threading.local()  # numba's count is per calling thread: what this thread last set (setting it costs µs)
 
 def _note_fork():
-    if _POOL_STARTED: _FORKED_CHILD.append(True)
+    global _forked_child
+    _forked_child = _forked_child or _pool_started
 os.register_at_fork(after_in_child=_note_fork)
 
 def _threads() -> int:
     "How many threads the parallel loops use now: torch's count, and 1 in a process forked after the pool started."
+    global _pool_started
     n = min(torch.get_num_threads(), _NUMBA_MAX)
-    if n <= 1 or _FORKED_CHILD: return 1
+    if n <= 1 or _forked_child: return 1
     if getattr(_LOCAL, "n", 0) != n:
-        numba.set_num_threads(n); _LOCAL.n = n
-        if not _POOL_STARTED: _POOL_STARTED.append(True)
+        numba.set_num_threads(n); _LOCAL.n = n; _pool_started = True
     return n
 
 def _twin(fastmath: bool = False):
@@ -231,6 +232,8 @@ def _row_dots(A, B, idx, other):
 def _cpu_only(*ts: torch.Tensor):
     if not fused_ok(*ts): raise ValueError("the compiled loops take CPU float32 tensors with FUSED='auto' (check fused_ok first)")
 
+_NO_DOTS = np.zeros(0, np.float32)     # `dots` of a scatter that computes none (made once: ~15 calls a step)
+
 def _scatter_into(out, idx, other, w, V, W, dots: np.ndarray):
     "The checks and conversions of the two row-loop wrappers below; `dots` empty: no dot products (W is not read)."
     _cpu_only(out, w, V, W)
@@ -240,7 +243,7 @@ def _scatter_into(out, idx, other, w, V, W, dots: np.ndarray):
 
 def scatter_rows_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: torch.Tensor, V: torch.Tensor) -> torch.Tensor:
     "out[idx_k] += w_k · V[other_k] for every k, in place (`out` contiguous; the callers keep tensor ops for other devices)."
-    _scatter_into(out, idx, other, w, V, V, np.zeros(0, np.float32))
+    _scatter_into(out, idx, other, w, V, V, _NO_DOTS)
     return out
 
 def scatter_dots_(out: torch.Tensor, idx: torch.Tensor, other: torch.Tensor, w: torch.Tensor, V: torch.Tensor, W: torch.Tensor) -> torch.Tensor:

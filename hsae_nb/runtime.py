@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 import torch
 import torch.distributed as dist
-from .core import HSAEError, CheckpointError, config_to_dict, config_from_dict, get_device, atomic_write
+from .core import HSAEError, CheckpointError, cpu_info, config_to_dict, config_from_dict, get_device, atomic_write
 from .sparse import choose_kernel
 
 # %% auto #0
@@ -56,7 +56,7 @@ def check_memory(cfg, batch_size: int, kernel: str, device, already_allocated: i
 # %% ../nbs/05b_runtime.ipynb #00c6c0cc
 KEEP_FREED_MEMORY = True          # whether `fit` keeps freed memory in the process while it trains (Linux, glibc)
 _M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4                  # mallopt's parameter numbers (malloc.h)
-_kept_depth = [0]
+_kept_depth = 0                  # how many `freed_memory_kept` contexts are open, in all threads
 _kept_lock = threading.Lock()
 
 @functools.cache
@@ -71,16 +71,17 @@ def freed_memory_kept():
     """While inside, memory the process frees stays in its heap for the next allocation instead of going back to the
     OS (no block is mapped on its own, the heap is not trimmed); on leaving the outermost, glibc's defaults come back and
     unused memory is returned. A no-op without glibc or with `KEEP_FREED_MEMORY` False."""
+    global _kept_depth
     libc = _glibc() if KEEP_FREED_MEMORY else None
     if libc is None: yield; return
     with _kept_lock:
-        if _kept_depth[0] == 0: libc.mallopt(_M_MMAP_MAX, 0); libc.mallopt(_M_TRIM_THRESHOLD, 2 ** 31 - 1)
-        _kept_depth[0] += 1
+        if _kept_depth == 0: libc.mallopt(_M_MMAP_MAX, 0); libc.mallopt(_M_TRIM_THRESHOLD, 2 ** 31 - 1)
+        _kept_depth += 1
     try: yield
     finally:
         with _kept_lock:
-            _kept_depth[0] -= 1
-            if _kept_depth[0] == 0:       # glibc's documented defaults (its moving thresholds stay fixed from here on)
+            _kept_depth -= 1
+            if _kept_depth == 0:       # glibc's documented defaults (its moving thresholds stay fixed from here on)
                 libc.mallopt(_M_MMAP_MAX, 65536); libc.mallopt(_M_TRIM_THRESHOLD, 128 * 1024); libc.malloc_trim(0)
 
 def give_back_freed_memory():
@@ -90,12 +91,7 @@ def give_back_freed_memory():
 # %% ../nbs/05b_runtime.ipynb #d5a8e67a
 def cpu_name(cpuinfo: str = "/proc/cpuinfo") -> str:
     "The CPU's model name from Linux's `cpuinfo`, else what `platform` knows (benchmark results name their machine by it)."
-    try:
-        with open(cpuinfo) as f:
-            for line in f:
-                if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or platform.machine()
+    return cpu_info(cpuinfo).get("model name") or platform.processor() or platform.machine()
 
 # %% ../nbs/05b_runtime.ipynb #d1a87c61
 def dist_info() -> tuple:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools, os, warnings
 from typing import NamedTuple, Sequence
 import torch
-from .core import HSAEError, KERNELS, per_level
+from .core import HSAEError, KERNELS, cpu_info, per_level
 from .level import SAELevel, JumpReLUFn, StepFn, topk_entries
 from .structure import equal_key_pairs
 from .perturb import Substitution, RowSubstitution
@@ -226,12 +226,10 @@ class Take(torch.autograd.Function):
 SCREEN = os.environ.get("HSAE_SCREEN", "auto")    # "auto" | "bf16" | "fp32": how sparse_encode finds entries on the CPU
 
 @functools.lru_cache(maxsize=None)
-def _cpu_multiplies_bf16() -> bool:
+def _cpu_multiplies_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
     """Whether this CPU has bf16 dot-product instructions (AMX tiles, or AVX-512 BF16 as on AMD Zen 4 and later); without
     them bf16 products are emulated and can be slower than fp32."""
-    try: flags = set(open("/proc/cpuinfo").read().split())
-    except OSError: return False
-    return bool(flags & {"amx_bf16", "avx512_bf16"})
+    return bool({"amx_bf16", "avx512_bf16"} & set(cpu_info(cpuinfo).get("flags", "").split()))
 
 def _screen_bf16(x: torch.Tensor) -> bool:
     "Whether `sparse_encode` screens x's entries in bf16 (`SCREEN`, and for 'auto' the CPU)."
